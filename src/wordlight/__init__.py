@@ -1,0 +1,1 @@
+"""wordlight: which words made this NLP model say that?"""

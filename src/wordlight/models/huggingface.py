@@ -1,0 +1,102 @@
+"""Adapter for Hugging Face ``*ForSequenceClassification`` models (BERT, DistilBERT, RoBERTa,
+XLM-R, ELECTRA, ...) and text-classification pipelines. transformers is imported lazily."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+from wordlight.errors import ModelError
+from wordlight.models.protocol import Encoding, eval_mode
+
+
+class HuggingFaceClassifier:
+    """A ``*ForSequenceClassification`` model and its (fast) tokenizer as a TextClassifier."""
+
+    def __init__(self, model: Any, tokenizer: Any, max_length: int | None = None) -> None:
+        if not hasattr(model, "get_input_embeddings") or not hasattr(model, "config"):
+            raise ModelError(
+                f"{type(model).__name__} is not a Hugging Face model; wrap a plain PyTorch "
+                "module with wordlight.TorchClassifier"
+            )
+        if tokenizer is None:
+            raise ModelError("a tokenizer is needed with a loaded model: load_model(model, tok)")
+        if not getattr(tokenizer, "is_fast", False):
+            raise ModelError(
+                f"{type(tokenizer).__name__} is a slow tokenizer without character offsets; "
+                "load the fast one (AutoTokenizer.from_pretrained(..., use_fast=True))"
+            )
+        self.model = model
+        self.tokenizer = tokenizer
+        self._embedding: nn.Embedding = model.get_input_embeddings()
+        config = model.config
+        n_labels = int(getattr(config, "num_labels", 0) or 0)
+        id2label = dict(getattr(config, "id2label", None) or {})
+        if n_labels < 1:
+            raise ModelError(f"{type(model).__name__} has no classification head (num_labels=0)")
+        self.labels = tuple(str(id2label.get(i, f"LABEL_{i}")) for i in range(n_labels))
+        vocab = len(tokenizer)
+        if vocab > self._embedding.num_embeddings:
+            raise ModelError(
+                f"tokenizer/model mismatch: the tokenizer has {vocab} tokens but the model's "
+                f"embedding has {self._embedding.num_embeddings} rows; load the tokenizer saved "
+                "with this model"
+            )
+        self.prefix_ids, self.suffix_ids = _special_template(tokenizer)
+        pad = tokenizer.pad_token_id
+        self.pad_id = int(pad if pad is not None else getattr(config, "pad_token_id", 0) or 0)
+        self.mask_id = tokenizer.mask_token_id
+        limit = int(getattr(config, "max_position_embeddings", 512) or 512)
+        if getattr(config, "model_type", "") in ("roberta", "xlm-roberta", "camembert"):
+            limit -= int(getattr(config, "pad_token_id", 1) or 1) + 1  # positions start at pad+1
+        tok_limit = getattr(tokenizer, "model_max_length", limit)
+        if isinstance(tok_limit, int) and 0 < tok_limit < limit:
+            limit = tok_limit
+        self.max_length = int(max_length or limit)
+        if self.max_length <= len(self.prefix_ids) + len(self.suffix_ids):
+            raise ModelError(f"max_length={self.max_length} leaves no room for text tokens")
+
+    @property
+    def device(self) -> torch.device:
+        return self._embedding.weight.device
+
+    def encode(self, texts: Sequence[str]) -> list[Encoding]:
+        batch = self.tokenizer(
+            list(texts),
+            add_special_tokens=False,
+            return_offsets_mapping=True,
+            truncation=False,
+            verbose=False,
+        )
+        out = []
+        for text, ids, offsets in zip(texts, batch["input_ids"], batch["offset_mapping"], strict=True):
+            pieces = self.tokenizer.convert_ids_to_tokens(ids)
+            out.append(
+                Encoding(text, tuple(ids), tuple((int(s), int(e)) for s, e in offsets), tuple(pieces))
+            )
+        return out
+
+    def embed(self, input_ids: Tensor) -> Tensor:
+        return self._embedding(input_ids.to(self.device))
+
+    def logits(self, embeddings: Tensor, attention_mask: Tensor) -> Tensor:
+        output = self.model(inputs_embeds=embeddings, attention_mask=attention_mask)
+        return output.logits if hasattr(output, "logits") else output[0]
+
+    def evaluating(self) -> AbstractContextManager[None]:
+        return eval_mode(self.model)
+
+
+def _special_template(tokenizer: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The special token ids the tokenizer puts before and after a single text."""
+    probe = "a"
+    bare = tokenizer(probe, add_special_tokens=False)["input_ids"]
+    full = tokenizer(probe, add_special_tokens=True)["input_ids"]
+    for start in range(len(full) - len(bare) + 1):
+        if list(full[start : start + len(bare)]) == list(bare):
+            return tuple(full[:start]), tuple(full[start + len(bare) :])
+    raise ModelError(f"cannot find where {type(tokenizer).__name__} puts the text between its special tokens")

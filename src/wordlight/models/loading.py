@@ -1,0 +1,97 @@
+"""``load_model``: one entry point for every kind of model wordlight explains."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from wordlight.errors import ModelError
+from wordlight.models.protocol import TextClassifier
+
+
+def load_model(
+    model: Any, tokenizer: Any = None, *, max_length: int | None = None, device: str | None = None
+) -> TextClassifier:
+    """A TextClassifier from a built-in name ("default"), a local Hugging Face model directory,
+    a loaded ``*ForSequenceClassification`` model with its tokenizer, a text-classification
+    ``pipeline``, or anything that already follows the TextClassifier protocol."""
+    from wordlight.models.huggingface import HuggingFaceClassifier
+    from wordlight.models.registry import BUILTIN_MODELS, load_builtin
+
+    if isinstance(model, TextClassifier):
+        return model
+    if isinstance(model, str | Path):
+        name = str(model)
+        if name in BUILTIN_MODELS:
+            hf_model, hf_tokenizer = load_builtin(name)
+        else:
+            hf_model, hf_tokenizer = _from_directory(Path(name), tokenizer, BUILTIN_MODELS)
+        tokenizer = hf_tokenizer
+        model = hf_model
+    elif hasattr(model, "model") and hasattr(model, "tokenizer") and hasattr(model, "task"):
+        tokenizer = tokenizer or model.tokenizer  # a transformers pipeline
+        model = model.model
+    if device is not None:
+        model = model.to(device)
+    return HuggingFaceClassifier(model, tokenizer, max_length=max_length)
+
+
+def _from_directory(path: Path, tokenizer: Any, builtins: Any) -> tuple[Any, Any]:
+    if not path.exists():
+        names = ", ".join(builtins)
+        raise ModelError(
+            f"model {str(path)!r} not found: give a local Hugging Face model directory or a "
+            f"built-in name ({names})"
+        )
+    if not path.is_dir() or not (path / "config.json").exists():
+        raise ModelError(f"{path} is not a Hugging Face model directory (no config.json in it)")
+    from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+
+    with _quiet_transformers():
+        try:
+            config = AutoConfig.from_pretrained(path, local_files_only=True)
+        except Exception as exc:  # noqa: BLE001 - transformers raises many types here
+            raise ModelError(f"cannot read {path / 'config.json'}: {_first_line(exc)}") from exc
+        archs = list(getattr(config, "architectures", None) or [])
+        if archs and not any(a.endswith("ForSequenceClassification") for a in archs):
+            raise ModelError(
+                f"{path} holds a {archs[0]}, not a text classifier; wordlight explains "
+                "*ForSequenceClassification models"
+            )
+        try:
+            model, info = AutoModelForSequenceClassification.from_pretrained(
+                path, local_files_only=True, output_loading_info=True
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise ModelError(f"cannot load a classifier from {path}: {_first_line(exc)}") from exc
+        missing = list(info.get("missing_keys", []))
+        if missing:
+            raise ModelError(
+                f"{path} has no trained classification head (missing {', '.join(sorted(missing)[:3])}); "
+                "fine-tune it first (wordlight train) or point to a classifier"
+            )
+        if tokenizer is None:
+            try:
+                tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+            except Exception as exc:  # noqa: BLE001
+                raise ModelError(f"no usable tokenizer in {path}: {_first_line(exc)}") from exc
+    return model, tokenizer
+
+
+@contextmanager
+def _quiet_transformers():  # type: ignore[no-untyped-def]
+    """Silence transformers' load reports while loading; restore its verbosity afterwards."""
+    from transformers.utils import logging as hf_logging
+
+    level = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(level)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

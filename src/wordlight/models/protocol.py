@@ -1,0 +1,69 @@
+"""What an attribution method may ask of a model: the TextClassifier protocol.
+
+Methods never call a model's own forward with token ids; they go through ``embed`` and
+``logits`` so that inputs can be interpolated or perturbed in embedding space without touching
+(or mutating) the user's model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import torch
+from torch import Tensor, nn
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """A text cut into content tokens (no special tokens), each with its character span."""
+
+    text: str
+    ids: tuple[int, ...]
+    offsets: tuple[tuple[int, int], ...]
+    token_texts: tuple[str, ...]
+
+
+@runtime_checkable
+class TextClassifier(Protocol):
+    """A classifier over texts that exposes its input embeddings."""
+
+    labels: tuple[str, ...]
+    pad_id: int
+    mask_id: int | None
+    prefix_ids: tuple[int, ...]  # special tokens the model expects before the content
+    suffix_ids: tuple[int, ...]  # ... and after it
+    max_length: int  # most tokens one forward pass takes, special tokens included
+
+    @property
+    def device(self) -> torch.device: ...
+
+    def encode(self, texts: Sequence[str]) -> list[Encoding]:
+        """Content tokens of each text, never truncated."""
+        ...
+
+    def embed(self, input_ids: Tensor) -> Tensor:
+        """Word embeddings (batch, tokens, dim) of token ids (batch, tokens)."""
+        ...
+
+    def logits(self, embeddings: Tensor, attention_mask: Tensor) -> Tensor:
+        """Class logits (batch, classes) from word embeddings and a 0/1 attention mask."""
+        ...
+
+    def evaluating(self) -> AbstractContextManager[None]:
+        """A context in which the model is in eval mode; the user's mode is restored after."""
+        ...
+
+
+@contextmanager
+def eval_mode(module: nn.Module) -> Iterator[None]:
+    """Put every submodule in eval mode and restore each one's own flag afterwards."""
+    flags = [(m, m.training) for m in module.modules()]
+    module.eval()
+    try:
+        yield
+    finally:
+        for m, flag in flags:
+            m.training = flag
