@@ -1,1 +1,42 @@
-"""wordlight: which words made this NLP model say that?"""
+"""wordlight: which words made this NLP model say that?
+
+Public API only. Heavy libraries (transformers, matplotlib, pandas) load when first needed.
+"""
+
+from __future__ import annotations
+
+from wordlight.api import explain, make_explainer
+from wordlight.errors import DataError, InputError, ModelError, TargetError, WordlightError
+from wordlight.explanation import Explanation, Token, Word
+from wordlight.io import load_explanations, save_explanations
+from wordlight.methods import METHODS, Explainer, GradientXInput, IntegratedGradients, Saliency
+from wordlight.models.loading import load_model
+from wordlight.models.protocol import TextClassifier
+from wordlight.models.torch_module import TorchClassifier, WhitespaceTokenizer
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "METHODS",
+    "DataError",
+    "Explainer",
+    "Explanation",
+    "GradientXInput",
+    "InputError",
+    "IntegratedGradients",
+    "ModelError",
+    "Saliency",
+    "TargetError",
+    "TextClassifier",
+    "Token",
+    "TorchClassifier",
+    "WhitespaceTokenizer",
+    "Word",
+    "WordlightError",
+    "__version__",
+    "explain",
+    "load_explanations",
+    "load_model",
+    "make_explainer",
+    "save_explanations",
+]

@@ -1,0 +1,14 @@
+"""Attribution methods, one file each. Adding one: write the file, add it to METHODS, test it."""
+
+from __future__ import annotations
+
+from wordlight.methods.base import Attribution, Explainer
+from wordlight.methods.gradient_x_input import GradientXInput
+from wordlight.methods.integrated_gradients import IntegratedGradients
+from wordlight.methods.saliency import Saliency
+
+METHODS: dict[str, type[Explainer]] = {
+    cls.name: cls for cls in (Saliency, GradientXInput, IntegratedGradients)
+}
+
+__all__ = ["METHODS", "Attribution", "Explainer", "GradientXInput", "IntegratedGradients", "Saliency"]

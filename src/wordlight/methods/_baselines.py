@@ -1,0 +1,24 @@
+"""Reference inputs x' for path methods. Special tokens always stay as they are."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from wordlight.errors import InputError
+from wordlight.methods._windows import WindowBatch
+from wordlight.models.protocol import TextClassifier
+
+BASELINES = ("pad", "mask", "zero")
+
+
+def baseline_embeddings(model: TextClassifier, batch: WindowBatch, kind: str) -> Tensor:
+    """pad/mask: every text token replaced by [PAD]/[MASK]; zero: its embedding set to 0."""
+    if kind == "zero":
+        x = model.embed(batch.ids)
+        return x.masked_fill(batch.content_mask.unsqueeze(-1), 0.0)
+    if kind == "mask" and model.mask_id is None:
+        raise InputError("this model's tokenizer has no mask token; use baseline='pad' or 'zero'")
+    token = model.pad_id if kind == "pad" else int(model.mask_id)  # type: ignore[arg-type]
+    ids = torch.where(batch.content_mask, torch.full_like(batch.ids, token), batch.ids)
+    return model.embed(ids)

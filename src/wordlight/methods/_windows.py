@@ -1,0 +1,97 @@
+"""Long texts -> overlapping windows that fit the model, and window results -> the whole text.
+
+A text is never truncated: when its tokens do not fit in one forward pass, it is cut into
+windows of ``max_length`` tokens (special tokens included) that overlap by ``overlap`` of their
+length; each token's score is the mean over the windows that contain it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from wordlight.models.protocol import Encoding, TextClassifier
+
+
+@dataclass(frozen=True)
+class Window:
+    text_index: int
+    start: int  # index of the window's first content token in the text's tokens
+    ids: tuple[int, ...]  # content token ids of this window (no special tokens)
+
+
+@dataclass(frozen=True)
+class WindowBatch:
+    """Windows padded to one length, with the model's special tokens around the content."""
+
+    ids: Tensor  # (B, T) long
+    attention_mask: Tensor  # (B, T) long, 0 on padding
+    content_mask: Tensor  # (B, T) bool, True on the text's own tokens
+    n_prefix: int
+    lengths: tuple[int, ...]  # content tokens per window
+
+
+def make_windows(
+    encodings: Sequence[Encoding], model: TextClassifier, overlap: float = 0.5
+) -> list[Window]:
+    size = model.max_length - len(model.prefix_ids) - len(model.suffix_ids)
+    step = max(1, int(round(size * (1.0 - overlap))))
+    windows = []
+    for i, enc in enumerate(encodings):
+        n = len(enc.ids)
+        starts = [0] if n <= size else list(range(0, n - size, step)) + [n - size]
+        windows.extend(Window(i, s, enc.ids[s : s + size]) for s in starts)
+    return windows
+
+
+def collate(windows: Sequence[Window], model: TextClassifier) -> WindowBatch:
+    pre, suf = model.prefix_ids, model.suffix_ids
+    width = max(len(w.ids) for w in windows) + len(pre) + len(suf)
+    ids = torch.full((len(windows), width), model.pad_id, dtype=torch.long)
+    attention = torch.zeros((len(windows), width), dtype=torch.long)
+    content = torch.zeros((len(windows), width), dtype=torch.bool)
+    for row, w in enumerate(windows):
+        full = (*pre, *w.ids, *suf)
+        ids[row, : len(full)] = torch.tensor(full, dtype=torch.long)
+        attention[row, : len(full)] = 1
+        content[row, len(pre) : len(pre) + len(w.ids)] = True
+    device = model.device
+    return WindowBatch(
+        ids.to(device),
+        attention.to(device),
+        content.to(device),
+        len(pre),
+        tuple(len(w.ids) for w in windows),
+    )
+
+
+def merge_scores(
+    windows: Sequence[Window], window_scores: Sequence[np.ndarray], n_tokens: int
+) -> np.ndarray:
+    """Mean over windows of each token's score; ``window_scores[j]`` is (..., len(window j))."""
+    total = np.zeros((*window_scores[0].shape[:-1], n_tokens))
+    count = np.zeros(n_tokens)
+    for w, s in zip(windows, window_scores, strict=True):
+        total[..., w.start : w.start + len(w.ids)] += s
+        count[w.start : w.start + len(w.ids)] += 1
+    return total / np.maximum(count, 1)
+
+
+def length_buckets(windows: Sequence[Window], max_tokens: int) -> list[list[int]]:
+    """Window indices grouped by similar length, each group at most ``max_tokens`` tokens."""
+    order = sorted(range(len(windows)), key=lambda j: len(windows[j].ids))
+    groups: list[list[int]] = []
+    current: list[int] = []
+    for j in order:
+        width = len(windows[j].ids) + 2
+        if current and (len(current) + 1) * width > max_tokens:
+            groups.append(current)
+            current = []
+        current.append(j)
+    if current:
+        groups.append(current)
+    return groups

@@ -1,0 +1,145 @@
+"""Tiny, seeded models built offline from configs: the fixtures every test shares."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import torch
+from torch import nn
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+WORDS = (
+    "the a movie film is was good great bad awful not very charm boring fun plot acting "
+    "to make it has more than enough and but this with"
+).split()
+PIECES = ["memor", "##able", "##s", "##ly", ".", ",", "!", "'"]
+BERT_VOCAB = {t: i for i, t in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS, *PIECES])}
+LABELS = {0: "negative", 1: "neutral", 2: "positive"}
+TEXTS = [
+    "The movie was memorable, not boring!",
+    "a bad plot",
+    "Great acting and a fun film with more than enough charm.",
+    "awful",
+]
+
+
+def bert_tokenizer():
+    from transformers import BertTokenizerFast
+
+    tok = BertTokenizerFast(vocab=BERT_VOCAB)
+    ids = tok("memorable movie", add_special_tokens=False)["input_ids"]
+    assert tok.unk_token_id not in ids, "fixture vocabulary not used by the tokenizer"
+    return tok
+
+
+def bpe_tokenizer():
+    from tokenizers import ByteLevelBPETokenizer
+    from tokenizers.processors import RobertaProcessing
+    from transformers import PreTrainedTokenizerFast
+
+    bpe = ByteLevelBPETokenizer()
+    corpus = [t.lower() for t in TEXTS] + TEXTS + [" ".join(WORDS)] * 3
+    specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+    bpe.train_from_iterator(corpus, vocab_size=400, min_frequency=1, special_tokens=specials)
+    bpe._tokenizer.post_processor = RobertaProcessing(
+        ("</s>", bpe.token_to_id("</s>")), ("<s>", bpe.token_to_id("<s>")), trim_offsets=True
+    )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=bpe._tokenizer,
+        bos_token="<s>",
+        eos_token="</s>",
+        pad_token="<pad>",
+        unk_token="<unk>",
+        mask_token="<mask>",
+        cls_token="<s>",
+        sep_token="</s>",
+    )
+
+
+def tiny_hf(arch: str, seed: int = 0):
+    """(model, tokenizer) of a randomly initialised, seeded tiny classifier."""
+    import transformers as tf
+
+    torch.manual_seed(seed)
+    common = dict(num_labels=3, id2label=LABELS, label2id={v: k for k, v in LABELS.items()})
+    if arch == "roberta":
+        tok = bpe_tokenizer()
+        cfg = tf.RobertaConfig(
+            vocab_size=len(tok), hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+            intermediate_size=32, max_position_embeddings=80, pad_token_id=tok.pad_token_id,
+            bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, **common,
+        )  # fmt: skip
+        model = tf.RobertaForSequenceClassification(cfg)
+    else:
+        tok = bert_tokenizer()
+        size = dict(vocab_size=len(BERT_VOCAB), max_position_embeddings=64, **common)
+        if arch == "bert":
+            cfg = tf.BertConfig(hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+                                intermediate_size=32, **size)  # fmt: skip
+            model = tf.BertForSequenceClassification(cfg)
+        elif arch == "distilbert":
+            cfg = tf.DistilBertConfig(dim=16, n_layers=2, n_heads=2, hidden_dim=32, **size)
+            model = tf.DistilBertForSequenceClassification(cfg)
+        elif arch == "electra":
+            cfg = tf.ElectraConfig(embedding_size=8, hidden_size=16, num_hidden_layers=2,
+                                   num_attention_heads=2, intermediate_size=32, **size)  # fmt: skip
+            model = tf.ElectraForSequenceClassification(cfg)
+        else:
+            raise ValueError(arch)
+    model.eval()
+    return model, tok
+
+
+ARCHS = ("bert", "distilbert", "roberta", "electra")
+
+
+@pytest.fixture(scope="session")
+def tiny_bert():
+    return tiny_hf("bert")
+
+
+@pytest.fixture(scope="session", params=ARCHS)
+def tiny_any(request):
+    return request.param, *tiny_hf(request.param)
+
+
+class LinearBag(nn.Module):
+    """logits_c = sum_t mask_t * (E[id_t] . W_c) + b_c: IG has a closed form on it."""
+
+    def __init__(self, vocab: int = 40, dim: int = 6, classes: int = 2, seed: int = 0) -> None:
+        super().__init__()
+        g = torch.Generator().manual_seed(seed)
+        self.embedding = nn.Embedding(vocab, dim)
+        self.embedding.weight.data = torch.randn(vocab, dim, generator=g)
+        self.head = nn.Linear(dim, classes)
+        self.head.weight.data = torch.randn(classes, dim, generator=g)
+        self.head.bias.data = torch.randn(classes, generator=g)
+
+    def forward_embeddings(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        pooled = (x * mask.unsqueeze(-1).to(x.dtype)).sum(1)
+        return pooled @ self.head.weight.T + self.head.bias
+
+
+@pytest.fixture()
+def linear_model():
+    from wordlight import TorchClassifier, WhitespaceTokenizer
+
+    vocab = {"[pad]": 0, "[unk]": 1, "[cls]": 2, "[mask]": 3}
+    vocab.update({w: i + 4 for i, w in enumerate(WORDS)})
+    module = LinearBag(vocab=len(vocab))
+    tok = WhitespaceTokenizer(vocab, unk_id=1)
+    clf = TorchClassifier(
+        forward=module.forward_embeddings,
+        embedding=module.embedding,
+        tokenize=tok,
+        labels=["neg", "pos"],
+        pad_id=0,
+        mask_id=3,
+        prefix_ids=[2],
+        module=module,
+        id_to_token=tok.id_to_token,
+    )
+    return clf, module, tok
