@@ -11,12 +11,14 @@ from torch import nn
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-WORDS = (
+WORDS = tuple(
     "the a movie film is was good great bad awful not very charm boring fun plot acting "
-    "to make it has more than enough and but this with"
-).split()
+    "to make it has more than enough and but this with".split()
+)
 PIECES = ["memor", "##able", "##s", "##ly", ".", ",", "!", "'"]
-BERT_VOCAB = {t: i for i, t in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS, *PIECES])}
+BERT_VOCAB = {
+    t: i for i, t in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS, *PIECES])
+}
 LABELS = {0: "negative", 1: "neutral", 2: "positive"}
 TEXTS = [
     "The movie was memorable, not boring!",

@@ -1,8 +1,8 @@
 """Subword tokens -> words, by character offsets, with the sign of each score kept.
 
-A word is a run of letters/digits or a single punctuation mark. A token that spans several such
-runs (RoBERTa's "'t", SentencePiece pieces) joins them into one word, so every token belongs to
-exactly one word and no score is split or lost.
+A word is a run of letters/digits (with inner apostrophes: "isn't") or one punctuation
+mark. A token that spans several such runs (a SentencePiece piece over "a-b") joins them
+into one word, so every token belongs to exactly one word and no score is split or lost.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 WORD_AGGREGATIONS = ("sum", "mean", "max_abs")
-_WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+_WORD = re.compile(r"\w+(?:['\u2019]\w+)*|[^\w\s]", re.UNICODE)  # "isn't" is one word
 
 
 def group_words(
@@ -54,7 +54,9 @@ def group_words(
         pieces_of.setdefault(find(p), []).append(p)
     words = []
     for root, members in members_of.items():
-        start = min(min(pieces[p][0] for p in pieces_of[root]), *(token_spans[t][0] for t in members))
+        start = min(
+            min(pieces[p][0] for p in pieces_of[root]), *(token_spans[t][0] for t in members)
+        )
         end = max(max(pieces[p][1] for p in pieces_of[root]), *(token_spans[t][1] for t in members))
         words.append((start, end, tuple(members)))
     words.sort()

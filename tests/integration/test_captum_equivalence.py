@@ -15,7 +15,9 @@ captum_attr = pytest.importorskip("captum.attr")
 def _captum_layer_ig(model, tok, text, target, n_steps, rule):
     enc = tok(text, return_tensors="pt")
     ids, mask = enc["input_ids"], enc["attention_mask"]
-    special = torch.tensor(tok.get_special_tokens_mask(ids[0].tolist(), already_has_special_tokens=True))
+    special = torch.tensor(
+        tok.get_special_tokens_mask(ids[0].tolist(), already_has_special_tokens=True)
+    )
     baseline = torch.where(special.bool(), ids[0], torch.tensor(tok.pad_token_id)).unsqueeze(0)
 
     def forward(input_ids, attention_mask):
@@ -50,7 +52,9 @@ def test_gradient_x_input_equals_captum():
         return torch.softmax(model(input_ids=input_ids, attention_mask=attention_mask).logits, -1)
 
     layer = captum_attr.LayerGradientXActivation(forward, model.get_input_embeddings())
-    ref = layer.attribute(enc["input_ids"], target=1, additional_forward_args=(enc["attention_mask"],))
+    ref = layer.attribute(
+        enc["input_ids"], target=1, additional_forward_args=(enc["attention_mask"],)
+    )
     ref = ref.sum(-1)[0][1:-1].detach().numpy()
     (exp,) = GradientXInput().explain(load_model(model, tok), text, target=1)
     np.testing.assert_allclose(exp.scores, ref, atol=1e-6)

@@ -11,4 +11,11 @@ METHODS: dict[str, type[Explainer]] = {
     cls.name: cls for cls in (Saliency, GradientXInput, IntegratedGradients)
 }
 
-__all__ = ["METHODS", "Attribution", "Explainer", "GradientXInput", "IntegratedGradients", "Saliency"]
+__all__ = [
+    "METHODS",
+    "Attribution",
+    "Explainer",
+    "GradientXInput",
+    "IntegratedGradients",
+    "Saliency",
+]

@@ -1,4 +1,9 @@
-"""Quadrature rules on [0, 1] for path integrals: points (alphas) and weights that sum to 1."""
+"""Quadrature rules on [0, 1] for path integrals: points (alphas) and weights that sum to 1.
+
+Nested rules (Clenshaw-Curtis, trapezoid) keep every point when the number of intervals
+doubles: the n-point grid is every other point of the (2n - 1)-point grid, so an adaptive
+integration reuses all gradients it has already computed.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,20 @@ import numpy as np
 
 RULES = (
     "gausslegendre",
+    "clenshaw_curtis",
     "riemann_left",
     "riemann_right",
     "riemann_middle",
     "riemann_trapezoid",
 )
+
+
+NESTED = ("clenshaw_curtis", "riemann_trapezoid")
+
+
+def refine(rule: str, n: int) -> int:
+    """The next, larger number of points of an adaptive run: 2n - 1 (nested) or 2n."""
+    return 2 * n - 1 if rule in NESTED else 2 * n
 
 
 @lru_cache(maxsize=64)
@@ -21,6 +35,8 @@ def nodes(rule: str, n: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
     if rule == "gausslegendre":
         x, w = np.polynomial.legendre.leggauss(n)
         return tuple(0.5 * (x + 1.0)), tuple(0.5 * w)
+    if rule == "clenshaw_curtis":
+        return _clenshaw_curtis(n)
     if rule == "riemann_trapezoid":
         if n < 2:
             raise ValueError("riemann_trapezoid needs n_steps >= 2")
@@ -31,3 +47,19 @@ def nodes(rule: str, n: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
     offset = {"riemann_left": 0.0, "riemann_right": 1.0, "riemann_middle": 0.5}[rule]
     alphas = (np.arange(n) + offset) * step
     return tuple(alphas), tuple(np.full(n, step))
+
+
+def _clenshaw_curtis(n: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """n = N + 1 points a_k = (1 - cos(k pi / N)) / 2 and their weights on [0, 1]."""
+    if n < 2:
+        raise ValueError("clenshaw_curtis needs n_steps >= 2")
+    big_n = n - 1
+    k = np.arange(n)
+    theta = k * np.pi / big_n
+    w = np.ones(n)
+    for j in range(1, big_n // 2 + 1):
+        b = 1.0 if 2 * j == big_n else 2.0
+        w -= b * np.cos(2 * j * theta) / (4 * j * j - 1)
+    c = np.where((k == 0) | (k == big_n), 1.0, 2.0)
+    w = c * w / big_n
+    return tuple((1 - np.cos(theta)) / 2), tuple(w / 2)

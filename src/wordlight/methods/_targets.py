@@ -20,7 +20,10 @@ def resolve_targets(target: Any, labels: Sequence[str], probabilities: np.ndarra
     if isinstance(target, str) and target == "all":
         return np.tile(np.arange(n_classes), (n_texts, 1))
     if isinstance(target, str | int | np.integer):
-        return np.full((n_texts, 1), class_index(target, labels))
+        return np.full(
+            (n_texts, 1),
+            class_index(int(target) if isinstance(target, np.integer) else target, labels),
+        )
     if isinstance(target, Sequence | np.ndarray):
         if len(target) != n_texts:
             raise InputError(f"{len(target)} targets given for {n_texts} texts; give one per text")

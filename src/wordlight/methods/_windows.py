@@ -39,11 +39,11 @@ def make_windows(
     encodings: Sequence[Encoding], model: TextClassifier, overlap: float = 0.5
 ) -> list[Window]:
     size = model.max_length - len(model.prefix_ids) - len(model.suffix_ids)
-    step = max(1, int(round(size * (1.0 - overlap))))
-    windows = []
+    step = max(1, round(size * (1.0 - overlap)))
+    windows: list[Window] = []
     for i, enc in enumerate(encodings):
         n = len(enc.ids)
-        starts = [0] if n <= size else list(range(0, n - size, step)) + [n - size]
+        starts = [0] if n <= size else [*range(0, n - size, step), n - size]
         windows.extend(Window(i, s, enc.ids[s : s + size]) for s in starts)
     return windows
 

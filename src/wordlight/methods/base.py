@@ -163,7 +163,9 @@ class Explainer(ABC):
         out = []
         for i, enc in enumerate(encodings):
             js = by_text[i]
-            merged = merge_scores([windows[j] for j in js], [results[j][0] for j in js], len(enc.ids))
+            merged = merge_scores(
+                [windows[j] for j in js], [results[j][0] for j in js], len(enc.ids)
+            )
             tokens = tuple(
                 Token(enc.text[s:e] if e > s else name, s, e)
                 for name, (s, e) in zip(enc.token_texts, enc.offsets, strict=True)
@@ -178,7 +180,9 @@ class Explainer(ABC):
                 if deltas[0] is not None:
                     values = [float(d[k]) for d in deltas if d is not None]
                     delta = max(values, key=abs)
-                n_steps = None if steps[0] is None else int(max(int(s) for s in steps if s is not None))
+                n_steps = (
+                    None if steps[0] is None else int(max(int(s) for s in steps if s is not None))
+                )
                 out.append(
                     Explanation(
                         text=enc.text,

@@ -2,8 +2,9 @@
 
 score_i = sum_j w_j * grad f(x' + a_j (x - x'))_i . (x - x')_i, for a quadrature rule (a_j, w_j)
 on [0, 1]. Completeness: sum_i score_i = f(x) - f(x') up to the quadrature error, reported per
-text as the completeness delta. ``n_steps="auto"`` doubles the steps, per window, until
-|delta| <= tolerance * |f(x) - f(x')|.
+text as the completeness delta. ``n_steps="auto"`` refines the grid, per window, until
+|delta| <= tolerance * |f(x) - f(x')|; with the default nested Clenshaw-Curtis rule every
+gradient computed on a coarser grid is reused, so a text costs about its final step count.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from torch import Tensor
 from wordlight.errors import InputError, one_of
 from wordlight.methods._baselines import BASELINES, baseline_embeddings
 from wordlight.methods._engine import forward_outputs, outputs_and_gradients, row_chunks
-from wordlight.methods._quadrature import RULES, nodes
+from wordlight.methods._quadrature import NESTED, RULES, nodes, refine
 from wordlight.methods._windows import WindowBatch
 from wordlight.methods.base import Attribution, Explainer
 from wordlight.models.protocol import TextClassifier
@@ -29,31 +30,42 @@ class IntegratedGradients(Explainer):
     summary: ClassVar[str] = "path integral of gradients from a baseline text; sums to f(x)-f(x')"
 
     n_steps: int | str = 50  # an int, or "auto" (adaptive, per text)
-    rule: str = "gausslegendre"
+    rule: str | None = None  # None: gausslegendre for a fixed n_steps, clenshaw_curtis for "auto"
     baseline: str = "pad"
     tolerance: float = 0.01  # "auto": |delta| <= tolerance * |f(x) - f(x')| ...
     atol: float = 1e-6  # ... + atol, so a zero gap does not ask for the impossible
-    min_steps: int = 8  # "auto": the first try
-    max_steps: int = 512  # "auto": the most steps one text may get
+    min_steps: int = 5  # "auto": the first grid (5, 9, 17, ... points with clenshaw_curtis)
+    max_steps: int = 513  # "auto": the most points one text may get
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.rule not in RULES:
+        if self.rule is not None and self.rule not in RULES:
             raise one_of("rule", self.rule, RULES)
         if self.baseline not in BASELINES:
             raise one_of("baseline", self.baseline, BASELINES)
-        least = 2 if self.rule == "riemann_trapezoid" else 1
+        least = 2 if self.resolved_rule in NESTED else 1
         if self.n_steps != "auto":
             if isinstance(self.n_steps, bool) or not isinstance(self.n_steps, int):
                 raise InputError(f"n_steps must be an integer or 'auto', got {self.n_steps!r}")
             if self.n_steps < least:
-                raise InputError(f"n_steps must be >= {least} for rule {self.rule!r}, got {self.n_steps}")
+                raise InputError(
+                    f"n_steps must be >= {least} for rule {self.rule!r}, got {self.n_steps}"
+                )
         if not self.tolerance > 0:
             raise InputError(f"tolerance must be > 0, got {self.tolerance}")
         if not least <= self.min_steps <= self.max_steps:
             raise InputError(
                 f"need {least} <= min_steps <= max_steps, got {self.min_steps} and {self.max_steps}"
             )
+
+    @property
+    def resolved_rule(self) -> str:
+        if self.rule is not None:
+            return self.rule
+        return "clenshaw_curtis" if self.n_steps == "auto" else "gausslegendre"
+
+    def params(self) -> dict[str, object]:
+        return {**super().params(), "rule": self.resolved_rule}
 
     def attribute(self, model: TextClassifier, batch: WindowBatch, targets: Tensor) -> Attribution:
         mask = batch.attention_mask
@@ -74,23 +86,42 @@ class IntegratedGradients(Explainer):
         return Attribution(scores, delta=scores.sum(-1) - gap, steps=steps)
 
     def _integrate_adaptive(
-        self, model: TextClassifier, x: Tensor, x0: Tensor, mask: Tensor, targets: Tensor, gap: Tensor
+        self,
+        model: TextClassifier,
+        x: Tensor,
+        x0: Tensor,
+        mask: Tensor,
+        targets: Tensor,
+        gap: Tensor,
     ) -> tuple[Tensor, Tensor]:
+        """Refine each window until its delta is within tolerance. With a nested rule the
+        gradients of the coarser grid are kept and only the new points are evaluated."""
+        rule = self.resolved_rule
+        nested = rule in NESTED
         scores = torch.zeros((*targets.shape, x.shape[1]), dtype=torch.float32, device=x.device)
         steps = torch.zeros(x.shape[0], dtype=torch.long)
         todo = torch.arange(x.shape[0], device=x.device)
         n = self.min_steps
-        while len(todo):
-            part = self._integrate(model, x, x0, mask, targets, todo, n)
-            scores[todo] = part
-            steps[todo.cpu()] = n
-            delta = part.sum(-1) - gap[todo]
+        alphas, _ = nodes(rule, n)
+        parts = self._contributions(model, x, x0, mask, targets, todo, alphas)
+        while True:
+            weights = torch.tensor(nodes(rule, n)[1], dtype=torch.float32, device=x.device)
+            estimate = torch.einsum("n,bnkt->bkt", weights, parts)
+            scores[todo], steps[todo.cpu()] = estimate, n
+            delta = estimate.sum(-1) - gap[todo]
             done = (delta.abs() <= self.tolerance * gap[todo].abs() + self.atol).all(1)
-            todo = todo[~done]
-            if n >= self.max_steps:
-                break
-            n = min(2 * n, self.max_steps)
-        return scores, steps
+            todo, parts = todo[~done], parts[~done]
+            if not len(todo) or n >= self.max_steps:
+                return scores, steps
+            n = min(refine(rule, n), self.max_steps)
+            alphas, _ = nodes(rule, n)
+            if nested and n == refine(rule, int(parts.shape[1])):
+                fresh = self._contributions(model, x, x0, mask, targets, todo, alphas[1::2])
+                merged = parts.new_empty((len(todo), n, *parts.shape[2:]))
+                merged[:, 0::2], merged[:, 1::2] = parts, fresh
+                parts = merged
+            else:
+                parts = self._contributions(model, x, x0, mask, targets, todo, alphas)
 
     def _integrate(
         self,
@@ -102,18 +133,33 @@ class IntegratedGradients(Explainer):
         rows_of: Tensor,
         n: int,
     ) -> Tensor:
-        """IG of the windows ``rows_of`` with n steps; (len(rows_of), K, T)."""
-        alphas, weights = nodes(self.rule, n)
-        a = torch.tensor(alphas, dtype=x.dtype, device=x.device)
+        """IG of the windows ``rows_of`` with an n-point rule; (len(rows_of), K, T)."""
+        alphas, weights = nodes(self.resolved_rule, n)
+        parts = self._contributions(model, x, x0, mask, targets, rows_of, alphas)
         w = torch.tensor(weights, dtype=torch.float32, device=x.device)
+        return torch.einsum("n,bnkt->bkt", w, parts)
+
+    def _contributions(
+        self,
+        model: TextClassifier,
+        x: Tensor,
+        x0: Tensor,
+        mask: Tensor,
+        targets: Tensor,
+        rows_of: Tensor,
+        alphas: tuple[float, ...],
+    ) -> Tensor:
+        """grad f(x' + a (x - x')) . (x - x') per token, for each window and point a:
+        (len(rows_of), len(alphas), K, T). Rows go through the model in capped chunks."""
+        n = len(alphas)
+        a = torch.tensor(alphas, dtype=x.dtype, device=x.device)
         base, diff = x0[rows_of], (x - x0)[rows_of]
         m, t = mask[rows_of], targets[rows_of]
-        out = torch.zeros((len(rows_of), t.shape[1], x.shape[1]), device=x.device)
+        out = torch.zeros((len(rows_of), n, t.shape[1], x.shape[1]), device=x.device)
         for sl in row_chunks(len(rows_of) * n, x.shape[1], self.max_batch_tokens):
             r = torch.arange(sl.start, sl.stop, device=x.device)
             win, step = r // n, r % n
             path = base[win] + a[step].view(-1, 1, 1) * diff[win]
             _, grads = outputs_and_gradients(model, path, m[win], t[win], self.output)
-            contrib = (grads * diff[win].unsqueeze(1)).sum(-1).float() * w[step].view(-1, 1, 1)
-            out.index_add_(0, win, contrib)
+            out[win, step] = (grads * diff[win].unsqueeze(1)).sum(-1).float()
         return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,7 @@ def _from_directory(path: Path, tokenizer: Any, builtins: Any) -> tuple[Any, Any
     with _quiet_transformers():
         try:
             config = AutoConfig.from_pretrained(path, local_files_only=True)
-        except Exception as exc:  # noqa: BLE001 - transformers raises many types here
+        except Exception as exc:
             raise ModelError(f"cannot read {path / 'config.json'}: {_first_line(exc)}") from exc
         archs = list(getattr(config, "architectures", None) or [])
         if archs and not any(a.endswith("ForSequenceClassification") for a in archs):
@@ -63,24 +64,24 @@ def _from_directory(path: Path, tokenizer: Any, builtins: Any) -> tuple[Any, Any
             model, info = AutoModelForSequenceClassification.from_pretrained(
                 path, local_files_only=True, output_loading_info=True
             )
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise ModelError(f"cannot load a classifier from {path}: {_first_line(exc)}") from exc
         missing = list(info.get("missing_keys", []))
         if missing:
             raise ModelError(
-                f"{path} has no trained classification head (missing {', '.join(sorted(missing)[:3])}); "
-                "fine-tune it first (wordlight train) or point to a classifier"
+                f"{path} has no trained classification head (missing "
+                f"{', '.join(sorted(missing)[:3])}); fine-tune it first or point to a classifier"
             )
         if tokenizer is None:
             try:
                 tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise ModelError(f"no usable tokenizer in {path}: {_first_line(exc)}") from exc
     return model, tokenizer
 
 
 @contextmanager
-def _quiet_transformers():  # type: ignore[no-untyped-def]
+def _quiet_transformers() -> Iterator[None]:
     """Silence transformers' load reports while loading; restore its verbosity afterwards."""
     from transformers.utils import logging as hf_logging
 

@@ -1,0 +1,69 @@
+"""Helpers the subcommands share: reading texts, coercing method parameters."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+from typing import Any
+
+from wordlight.errors import InputError
+
+
+def read_texts(inline: list[str], file: str | None) -> list[str]:
+    """Texts given inline, or one per non-blank line of a UTF-8 file ('-' for stdin)."""
+    if inline and file:
+        raise InputError("give texts inline or with --file, not both")
+    if not file:
+        if not inline:
+            raise InputError('no text given; pass "TEXT" or --file FILE')
+        return inline
+    if file == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        path = Path(file)
+        if not path.is_file():
+            raise InputError(f"{file} does not exist or is not a file")
+        raw = path.read_bytes()
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{file} is not valid UTF-8 (bad byte at offset {exc.start}); save it as UTF-8"
+        ) from None
+    texts = [line.strip() for line in content.splitlines() if line.strip()]
+    if not texts:
+        raise InputError(f"{file} has no text in it; put one text per line")
+    return texts
+
+
+def coerce_params(cls: type, pairs: list[str]) -> dict[str, Any]:
+    """``key=value`` strings -> typed keyword arguments of a method dataclass."""
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise InputError(f"--param {pair!r} is not key=value")
+        key = key.strip().replace("-", "_")
+        if key not in fields:
+            raise InputError(f"{cls.name} has no parameter {key!r}; it has: {', '.join(fields)}")  # type: ignore[attr-defined]
+        out[key] = coerce(key, value, fields[key].default)
+    return out
+
+
+def coerce(key: str, value: str, default: Any) -> Any:
+    try:
+        if isinstance(default, bool):
+            if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError
+            return value.lower() in ("true", "1", "yes")
+        if key == "n_steps" and value == "auto":
+            return value
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+    except ValueError:
+        raise InputError(f"{key}={value!r} is not a valid {type(default).__name__}") from None
+    return value

@@ -1,0 +1,151 @@
+"""Explanations for a terminal: 24-bit ANSI backgrounds, or plain text with signed scores.
+
+Colour is used when asked (``color=True``), or by default when the stream is a TTY, ``NO_COLOR``
+is unset or empty (https://no-color.org) and ``TERM`` is not ``dumb``. Plain text keeps the
+signs visible: every word is followed by its score, ``charm[+0.31]``, and the strongest words
+for and against the target are listed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from typing import IO
+
+import numpy as np
+
+from wordlight.explanation import Explanation
+from wordlight.viz.colors import (
+    TEXT_RGB,
+    check_level,
+    format_score,
+    level_scores,
+    level_units,
+    scale_for,
+    score_to_rgb,
+)
+
+RESET = "\x1b[0m"
+TOP_K = 5
+
+
+def use_color(color: bool | None = None, stream: IO[str] | None = None) -> bool:
+    """Whether to emit ANSI colours: ``color`` if given, else TTY and no ``NO_COLOR``."""
+    if color is not None:
+        return bool(color)
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("TERM") == "dumb":
+        return False
+    stream = sys.stdout if stream is None else stream
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if callable(isatty) else False
+    except (ValueError, OSError):  # a closed or detached stream
+        return False
+
+
+def render_terminal(
+    explanations: Explanation | Iterable[Explanation],
+    *,
+    level: str = "word",
+    color: bool | None = None,
+    scale: float | None = None,
+    stream: IO[str] | None = None,
+) -> str:
+    """The explanations as text for a terminal; ``stream`` (default stdout) only decides colour.
+
+    Each explanation gets a header line (prediction, target, method, completeness delta), the
+    text with every word (or token) coloured or followed by ``[score]``, and the top words.
+    All explanations share one scale, the max ``|score|`` unless ``scale`` is given.
+    """
+    items = [explanations] if isinstance(explanations, Explanation) else list(explanations)
+    check_level(level)
+    shared = scale_for(items, level, scale)
+    colored = use_color(color, stream)
+    blocks = [_block(i, e, level, shared, colored) for i, e in enumerate(items, 1)]
+    if colored and items:
+        blocks.append(_legend(shared, level))
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def header(explanation: Explanation, index: int | None = None) -> str:
+    """``[1] predicted: positive (0.91) | target: positive | method: ... | delta: ...``."""
+    e = explanation
+    prob = float(e.probabilities[e.predicted]) if len(e.probabilities) else float("nan")
+    parts = [
+        f"predicted: {e.predicted_label} ({prob:.2f})",
+        f"target: {e.target_label} ({float(e.probabilities[e.target]):.2f})"
+        if 0 <= e.target < len(e.probabilities)
+        else f"target: {e.target_label}",
+    ]
+    if e.true_label is not None:
+        parts.append(f"true: {e.true_label}")
+    parts.append(f"method: {e.method}")
+    if e.n_steps is not None:
+        parts.append(f"steps: {e.n_steps}")
+    if e.completeness_delta is not None:
+        parts.append(f"delta: {e.completeness_delta:.3g}")
+    prefix = f"[{index}] " if index is not None else ""
+    return prefix + " | ".join(parts)
+
+
+def _block(index: int, e: Explanation, level: str, scale: float, colored: bool) -> str:
+    scores = level_scores(e, level)
+    units = level_units(e, level)
+    body = _highlight(e.text, units, scores, scale, colored)
+    lines = [header(e, index), body]
+    unit = "words" if level == "word" else "tokens"
+    total = format_score(float(scores.sum()), scale)
+    lines.append(f"  total: {total}  (sum of {len(units)} {unit}; + towards {e.target_label})")
+    order = np.argsort(-np.abs(scores), kind="stable")
+    pro = [i for i in order if scores[i] > 0][:TOP_K]
+    con = [i for i in order if scores[i] < 0][:TOP_K]
+    for sign, picks in (("+", pro), ("-", con)):
+        if picks:
+            shown = ", ".join(f"{units[i][0]} {format_score(scores[i], scale)}" for i in picks)
+            name = "towards" if sign == "+" else "against"
+            lines.append(f"  {name} {e.target_label}: {shown}")
+    return "\n".join(lines)
+
+
+def _highlight(
+    text: str,
+    units: list[tuple[str, int, int]],
+    scores: np.ndarray,
+    scale: float,
+    colored: bool,
+) -> str:
+    """The text with each unit coloured, or followed by ``[score]``; gaps copied verbatim."""
+    parts: list[str] = []
+    cursor = 0
+    fg = "\x1b[38;2;{};{};{}m".format(*TEXT_RGB)
+    for (_, start, end), score in sorted(zip(units, scores, strict=True), key=lambda u: u[0][1:]):
+        start = max(start, cursor)
+        if end <= start:
+            continue
+        parts.append(text[cursor:start])
+        piece = text[start:end]
+        if colored:
+            r, g, b = score_to_rgb(float(score), scale)
+            parts.append(f"\x1b[48;2;{r};{g};{b}m{fg}{piece}{RESET}")
+        else:
+            parts.append(f"{piece}[{format_score(float(score), scale)}]")
+        cursor = end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def _legend(scale: float, level: str) -> str:
+    fg = "\x1b[38;2;{};{};{}m".format(*TEXT_RGB)
+
+    def chip(score: float, label: str) -> str:
+        r, g, b = score_to_rgb(score, scale)
+        return f"\x1b[48;2;{r};{g};{b}m{fg} {label} {RESET}"
+
+    unit = "word" if level == "word" else "token"
+    return (
+        f"{chip(-scale, 'against')} {chip(0.0, 'neutral')} {chip(scale, 'towards')} the target;"
+        f" full colour at |{unit} score| >= {scale:.3g}"
+    )
