@@ -45,7 +45,11 @@ def test_explain_to_json_round_trips(model_dir, tmp_path, capsys):
     assert code == 0 and "wrote 6 explanation(s)" in err
     exps = load_explanations(out_file)
     assert [e.target_label for e in exps[:3]] == ["negative", "neutral", "positive"]
-    assert all(e.params["n_steps"] == "auto" and e.n_steps >= 8 for e in exps)
+    for e in exps:
+        assert e.params["n_steps"] == "auto" and e.params["rule"] == "clenshaw_curtis"
+        assert e.n_steps >= e.params["min_steps"]
+        gap = e.total - e.completeness_delta
+        assert abs(e.completeness_delta) <= 0.01 * abs(gap) + 1e-6
 
 
 def test_explain_file_to_html_and_terminal(model_dir, tmp_path, capsys):

@@ -33,9 +33,10 @@ def run(args: argparse.Namespace) -> int:
     from wordlight.cli._common import coerce_params, read_texts
     from wordlight.errors import InputError, one_of
     from wordlight.methods import METHODS
+    from wordlight.methods.base import check_texts
     from wordlight.models.loading import load_model
 
-    texts = read_texts(args.texts, args.file)
+    texts = check_texts(read_texts(args.texts, args.file))  # before the (slow) model load
     if args.method not in METHODS:
         raise one_of("method", args.method, METHODS)
     pairs = list(args.param)

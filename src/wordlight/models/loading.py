@@ -49,7 +49,7 @@ def _from_directory(path: Path, tokenizer: Any, builtins: Any) -> tuple[Any, Any
         raise ModelError(f"{path} is not a Hugging Face model directory (no config.json in it)")
     from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
 
-    with _quiet_transformers():
+    with quiet_transformers():
         try:
             config = AutoConfig.from_pretrained(path, local_files_only=True)
         except Exception as exc:
@@ -81,16 +81,20 @@ def _from_directory(path: Path, tokenizer: Any, builtins: Any) -> tuple[Any, Any
 
 
 @contextmanager
-def _quiet_transformers() -> Iterator[None]:
-    """Silence transformers' load reports while loading; restore its verbosity afterwards."""
+def quiet_transformers() -> Iterator[None]:
+    """Silence transformers' load reports and progress bars while loading; restore after."""
     from transformers.utils import logging as hf_logging
 
     level = hf_logging.get_verbosity()
+    bars = hf_logging.is_progress_bar_enabled()
     hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
     try:
         yield
     finally:
         hf_logging.set_verbosity(level)
+        if bars:
+            hf_logging.enable_progress_bar()
 
 
 def _first_line(exc: BaseException) -> str:
