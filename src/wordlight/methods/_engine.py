@@ -26,8 +26,9 @@ def forward_outputs(
     """Outputs (rows, classes) without gradients, in chunks of at most ``max_tokens`` tokens."""
     parts = []
     with torch.inference_mode():
-        for sl in row_chunks(embeddings.shape[0], embeddings.shape[1], max_tokens):
-            parts.append(class_outputs(model.logits(embeddings[sl], mask[sl]), output))
+        for sl, width in width_chunks(mask.sum(1).tolist(), max_tokens):
+            logits = model.logits(embeddings[sl, :width], mask[sl, :width])
+            parts.append(class_outputs(logits, output))
     return torch.cat(parts).float()
 
 
@@ -61,7 +62,16 @@ def outputs_and_gradients(
     return values.detach(), torch.stack(grads, dim=1)
 
 
-def row_chunks(n_rows: int, width: int, max_tokens: int) -> Iterator[slice]:
-    per_chunk = max(1, max_tokens // max(1, width))
-    for start in range(0, n_rows, per_chunk):
-        yield slice(start, min(n_rows, start + per_chunk))
+def width_chunks(widths: list[int], max_tokens: int) -> Iterator[tuple[slice, int]]:
+    """Consecutive rows in chunks of at most ``max_tokens`` tokens, each with the width its
+    longest row needs: padding beyond it is cut off, not computed. Rows sorted by length
+    (as the length buckets give them) waste almost nothing."""
+    start, widest = 0, 0
+    for end, width in enumerate(widths):
+        w = max(widest, int(width), 1)
+        if end > start and (end - start + 1) * w > max_tokens:
+            yield slice(start, end), widest
+            start, w = end, max(int(width), 1)
+        widest = w
+    if start < len(widths):
+        yield slice(start, len(widths)), widest

@@ -17,7 +17,7 @@ from torch import Tensor
 
 from wordlight.errors import InputError, one_of
 from wordlight.methods._baselines import BASELINES, baseline_embeddings
-from wordlight.methods._engine import forward_outputs, outputs_and_gradients, row_chunks
+from wordlight.methods._engine import forward_outputs, outputs_and_gradients, width_chunks
 from wordlight.methods._quadrature import NESTED, RULES, nodes, refine
 from wordlight.methods._windows import WindowBatch
 from wordlight.methods.base import Attribution, Explainer
@@ -156,10 +156,12 @@ class IntegratedGradients(Explainer):
         base, diff = x0[rows_of], (x - x0)[rows_of]
         m, t = mask[rows_of], targets[rows_of]
         out = torch.zeros((len(rows_of), n, t.shape[1], x.shape[1]), device=x.device)
-        for sl in row_chunks(len(rows_of) * n, x.shape[1], self.max_batch_tokens):
+        widths = m.sum(1).repeat_interleave(n).tolist()  # rows are window-major
+        for sl, width in width_chunks(widths, self.max_batch_tokens):
             r = torch.arange(sl.start, sl.stop, device=x.device)
             win, step = r // n, r % n
-            path = base[win] + a[step].view(-1, 1, 1) * diff[win]
-            _, grads = outputs_and_gradients(model, path, m[win], t[win], self.output)
-            out[win, step] = (grads * diff[win].unsqueeze(1)).sum(-1).float()
+            d = diff[win, :width]
+            path = base[win, :width] + a[step].view(-1, 1, 1) * d
+            _, grads = outputs_and_gradients(model, path, m[win, :width], t[win], self.output)
+            out[win, step, :, :width] = (grads * d.unsqueeze(1)).sum(-1).float()
         return out
