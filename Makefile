@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 EXTRAS ?= default-model,viz,dev
 
-.PHONY: install demo test check format bench clean
+.PHONY: install demo test test-fast check format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,11 @@ check: install
 	$(VENV)/bin/mypy
 
 test: check
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m slow
+
+test-fast: check
+	$(PY) -m pytest -m "not slow"
 
 format: install
 	$(VENV)/bin/ruff format src tests examples benchmarks

@@ -81,14 +81,12 @@ def _write(explanations: list[Any], fmt: str, out: str | None, level: str) -> No
         for e in explanations:
             print(json.dumps(e.to_dict(), ensure_ascii=False))
     elif fmt == "html":
-        from wordlight.viz.html import render_html
+        from wordlight.viz.html import render_html, save_html
 
-        page = render_html(explanations, level=level)
         if out:
-            Path(out).parent.mkdir(parents=True, exist_ok=True)
-            Path(out).write_text(page, encoding="utf-8")
+            save_html(explanations, out, level=level)
         else:
-            print(page)
+            print(render_html(explanations, level=level))
     else:
         from wordlight.viz.terminal import render_terminal
 

@@ -94,6 +94,7 @@ def save_html(explanations: Explanations, path: str | Path, **kwargs: Any) -> Pa
     """Write :func:`render_html` (a standalone page unless told otherwise) to ``path``."""
     kwargs.setdefault("standalone", True)
     out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_html(explanations, **kwargs), encoding="utf-8")
     return out
 
