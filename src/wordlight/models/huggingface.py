@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from functools import cached_property
 from typing import Any
 
 import torch
 from torch import Tensor, nn
 
 from wordlight.errors import ModelError
+from wordlight.models.layers import EncoderLayers
 from wordlight.models.protocol import Encoding, eval_mode
 
 
@@ -73,10 +75,14 @@ class HuggingFaceClassifier:
             verbose=False,
         )
         out = []
-        for text, ids, offsets in zip(texts, batch["input_ids"], batch["offset_mapping"], strict=True):
+        for text, ids, offsets in zip(
+            texts, batch["input_ids"], batch["offset_mapping"], strict=True
+        ):
             pieces = self.tokenizer.convert_ids_to_tokens(ids)
             out.append(
-                Encoding(text, tuple(ids), tuple((int(s), int(e)) for s, e in offsets), tuple(pieces))
+                Encoding(
+                    text, tuple(ids), tuple((int(s), int(e)) for s, e in offsets), tuple(pieces)
+                )
             )
         return out
 
@@ -90,6 +96,32 @@ class HuggingFaceClassifier:
     def evaluating(self) -> AbstractContextManager[None]:
         return eval_mode(self.model)
 
+    # --- layer access (LayeredClassifier), see wordlight.models.layers -------------------
+    @cached_property
+    def encoder_layers(self) -> EncoderLayers:
+        """The model's layer path; a ModelError for a model without reachable encoder layers."""
+        return EncoderLayers.of(self.model)
+
+    @property
+    def n_layers(self) -> int:
+        return self.encoder_layers.n_layers
+
+    def check_layer(self, layer: int) -> int:
+        return self.encoder_layers.check_layer(layer)
+
+    def embedding_output(self, input_ids: Tensor) -> Tensor:
+        return self.encoder_layers.embedding_output(input_ids.to(self.device))
+
+    def hidden_state(
+        self, hidden: Tensor, attention_mask: Tensor, layer: int, *, from_layer: int = 0
+    ) -> Tensor:
+        return self.encoder_layers.hidden_state(
+            hidden, attention_mask, layer, from_layer=from_layer
+        )
+
+    def logits_from_hidden(self, last_hidden: Tensor, attention_mask: Tensor) -> Tensor:
+        return self.encoder_layers.logits(last_hidden, attention_mask)
+
 
 def _special_template(tokenizer: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """The special token ids the tokenizer puts before and after a single text."""
@@ -99,4 +131,6 @@ def _special_template(tokenizer: Any) -> tuple[tuple[int, ...], tuple[int, ...]]
     for start in range(len(full) - len(bare) + 1):
         if list(full[start : start + len(bare)]) == list(bare):
             return tuple(full[:start]), tuple(full[start + len(bare) :])
-    raise ModelError(f"cannot find where {type(tokenizer).__name__} puts the text between its special tokens")
+    raise ModelError(
+        f"cannot find where {type(tokenizer).__name__} puts the text between its special tokens"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,7 +83,8 @@ def _from_directory(path: Path, tokenizer: Any, builtins: Any) -> tuple[Any, Any
 
 @contextmanager
 def quiet_transformers() -> Iterator[None]:
-    """Silence transformers' load reports and progress bars while loading; restore after."""
+    """Silence transformers' load reports, its weight-loading progress bar and the
+    FutureWarnings peft triggers while loading; restore all of them afterwards."""
     from transformers.utils import logging as hf_logging
 
     level = hf_logging.get_verbosity()
@@ -90,7 +92,9 @@ def quiet_transformers() -> Iterator[None]:
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            yield
     finally:
         hf_logging.set_verbosity(level)
         if bars:

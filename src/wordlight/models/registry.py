@@ -22,5 +22,7 @@ def load_builtin(name: str) -> tuple[Any, Any]:
     try:
         loader = BUILTIN_MODELS[name]
     except KeyError:
-        raise ModelError(f"no built-in model {name!r}; choose one of: {', '.join(BUILTIN_MODELS)}") from None
+        raise ModelError(
+            f"no built-in model {name!r}; choose one of: {', '.join(BUILTIN_MODELS)}"
+        ) from None
     return loader()
