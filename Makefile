@@ -4,6 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 EXTRAS ?= default-model,viz,dev
+LINTED := $(wildcard src tests examples benchmarks)
 
 .PHONY: install demo test test-fast check format bench clean
 
@@ -20,8 +21,8 @@ demo: install
 	$(PY) examples/demo.py
 
 check: install
-	$(VENV)/bin/ruff format --check src tests examples benchmarks
-	$(VENV)/bin/ruff check src tests examples benchmarks
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/mypy
 
 test: check
@@ -32,8 +33,8 @@ test-fast: check
 	$(PY) -m pytest -m "not slow"
 
 format: install
-	$(VENV)/bin/ruff format src tests examples benchmarks
-	$(VENV)/bin/ruff check --fix src tests examples benchmarks
+	$(VENV)/bin/ruff format $(LINTED)
+	$(VENV)/bin/ruff check --fix $(LINTED)
 
 bench: install
 	$(PY) -m pip install -q -e ".[$(EXTRAS),bench]"
