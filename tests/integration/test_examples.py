@@ -18,7 +18,7 @@ def test_demo_explains_movie_snippets(tmp_path, capsys):
     spec.loader.exec_module(demo)
     exps = demo.main(str(tmp_path), n=4)
     out = capsys.readouterr().out
-    assert len(exps) == 5 and "Rare Birds" in out
+    assert len(exps) == 5 and "Rare[" in out and "memorable[" in out  # plain view: word[score]
     rare = exps[0]
     assert rare.predicted_label == "positive" and rare.true_label == "positive"
     for e in exps:  # the adaptive rule met its tolerance on every text
