@@ -72,7 +72,7 @@ class IntegratedGradients(Explainer):
         with torch.no_grad():
             x = model.embed(batch.ids)
             x0 = baseline_embeddings(model, batch, self.baseline)
-        cap = self.max_batch_tokens
+        cap = self.row_budget(model)
         f_x = forward_outputs(model, x, mask, self.output, cap).gather(1, targets)
         f_x0 = forward_outputs(model, x0, mask, self.output, cap).gather(1, targets)
         gap = f_x - f_x0
@@ -157,7 +157,7 @@ class IntegratedGradients(Explainer):
         m, t = mask[rows_of], targets[rows_of]
         out = torch.zeros((len(rows_of), n, t.shape[1], x.shape[1]), device=x.device)
         widths = m.sum(1).repeat_interleave(n).tolist()  # rows are window-major
-        for sl, width in width_chunks(widths, self.max_batch_tokens):
+        for sl, width in width_chunks(widths, self.row_budget(model)):
             r = torch.arange(sl.start, sl.stop, device=x.device)
             win, step = r // n, r % n
             d = diff[win, :width]
