@@ -41,27 +41,22 @@ def load_default() -> tuple[Any, Any]:
     except ImportError:
         raise ModelError(f"the default model needs peft: {INSTALL_HINT}") from None
     import torch
-    from transformers import AutoTokenizer, BertForSequenceClassification
+
+    from wordlight.training.finetune import load_base  # the same base + head as training
 
     if not (DEFAULT_DIR / "adapter_model.safetensors").is_file():
         raise ModelError(
             f"the default model's adapter is missing from {DEFAULT_DIR}; reinstall wordlight "
             f"or run wordlight train --preset default --out {DEFAULT_DIR}"
         )
-    id2label = dict(enumerate(LABELS))
     try:
-        # The fresh head's random init would advance the caller's RNG; it is overwritten anyway.
-        with quiet_transformers(), torch.random.fork_rng(devices=[]):
-            tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
-            model = BertForSequenceClassification.from_pretrained(
-                base,
-                num_labels=len(LABELS),
-                id2label=id2label,
-                label2id={name: i for i, name in id2label.items()},
-                local_files_only=True,
-            )
-            adapted = PeftModel.from_pretrained(model, DEFAULT_DIR, local_files_only=True)
-            merged = adapted.merge_and_unload()
+        # The fresh head's and LoRA's random inits would advance the caller's RNG; both are
+        # overwritten by the stored weights anyway.
+        with torch.random.fork_rng(devices=[]):
+            model, tokenizer = load_base(str(base), LABELS)
+            with quiet_transformers():
+                adapted = PeftModel.from_pretrained(model, DEFAULT_DIR, local_files_only=True)
+                merged = adapted.merge_and_unload()
     except (OSError, ValueError, RuntimeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelError(f"cannot load the default model from {DEFAULT_DIR}: {first}") from None
