@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from functools import cached_property
 from typing import Any
 
 import torch
 from torch import Tensor, nn
 
 from wordlight.errors import ModelError
+from wordlight.models.layers import EncoderLayers
 from wordlight.models.protocol import Encoding, eval_mode
 
 
@@ -93,6 +95,32 @@ class HuggingFaceClassifier:
 
     def evaluating(self) -> AbstractContextManager[None]:
         return eval_mode(self.model)
+
+    # --- layer access (LayeredClassifier), see wordlight.models.layers -------------------
+    @cached_property
+    def encoder_layers(self) -> EncoderLayers:
+        """The model's layer path; a ModelError for a model without reachable encoder layers."""
+        return EncoderLayers.of(self.model)
+
+    @property
+    def n_layers(self) -> int:
+        return self.encoder_layers.n_layers
+
+    def check_layer(self, layer: int) -> int:
+        return self.encoder_layers.check_layer(layer)
+
+    def embedding_output(self, input_ids: Tensor) -> Tensor:
+        return self.encoder_layers.embedding_output(input_ids.to(self.device))
+
+    def hidden_state(
+        self, hidden: Tensor, attention_mask: Tensor, layer: int, *, from_layer: int = 0
+    ) -> Tensor:
+        return self.encoder_layers.hidden_state(
+            hidden, attention_mask, layer, from_layer=from_layer
+        )
+
+    def logits_from_hidden(self, last_hidden: Tensor, attention_mask: Tensor) -> Tensor:
+        return self.encoder_layers.logits(last_hidden, attention_mask)
 
 
 def _special_template(tokenizer: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:

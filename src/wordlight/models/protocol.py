@@ -57,6 +57,38 @@ class TextClassifier(Protocol):
         ...
 
 
+@runtime_checkable
+class LayeredClassifier(TextClassifier, Protocol):
+    """A TextClassifier whose encoder layers can be reached one by one (Hugging Face encoders).
+
+    Hidden state 0 is the embedding block's output; hidden state k the output of layer k, as
+    ``output_hidden_states=True`` reports it. See ``wordlight.models.layers``.
+    """
+
+    @property
+    def n_layers(self) -> int:
+        """Number of encoder layers; a ModelError if the model has none wordlight can reach."""
+        ...
+
+    def check_layer(self, layer: int) -> int:
+        """``layer`` as an index in 1..n_layers (-1 = last), or an InputError listing them."""
+        ...
+
+    def embedding_output(self, input_ids: Tensor) -> Tensor:
+        """Hidden state 0 (batch, tokens, hidden) of token ids (batch, tokens)."""
+        ...
+
+    def hidden_state(
+        self, hidden: Tensor, attention_mask: Tensor, layer: int, *, from_layer: int = 0
+    ) -> Tensor:
+        """Hidden state ``layer`` computed from hidden state ``from_layer``."""
+        ...
+
+    def logits_from_hidden(self, last_hidden: Tensor, attention_mask: Tensor) -> Tensor:
+        """Class logits from the last layer's hidden state (the classification head)."""
+        ...
+
+
 @contextmanager
 def eval_mode(module: nn.Module) -> Iterator[None]:
     """Put every submodule in eval mode and restore each one's own flag afterwards."""
