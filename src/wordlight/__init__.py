@@ -9,9 +9,16 @@ from wordlight.api import explain, make_explainer
 from wordlight.errors import DataError, InputError, ModelError, TargetError, WordlightError
 from wordlight.explanation import Explanation, Token, Word
 from wordlight.io import load_explanations, save_explanations
-from wordlight.methods import METHODS, Explainer, GradientXInput, IntegratedGradients, Saliency
+from wordlight.methods import (
+    METHODS,
+    Explainer,
+    GradientXInput,
+    Information,
+    IntegratedGradients,
+    Saliency,
+)
 from wordlight.models.loading import load_model
-from wordlight.models.protocol import TextClassifier
+from wordlight.models.protocol import LayeredClassifier, TextClassifier
 from wordlight.models.torch_module import TorchClassifier, WhitespaceTokenizer
 
 __version__ = "0.1.0"
@@ -22,8 +29,10 @@ __all__ = [
     "Explainer",
     "Explanation",
     "GradientXInput",
+    "Information",
     "InputError",
     "IntegratedGradients",
+    "LayeredClassifier",
     "ModelError",
     "Saliency",
     "TargetError",

@@ -18,6 +18,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--method", default="integrated_gradients", help="see `wordlight methods`")
     p.add_argument("--target", "-t", help="class index, label, 'predicted' (default) or 'all'")
     p.add_argument("--steps", help="integration steps, an integer or 'auto'")
+    p.add_argument("--layer", type=int, help="hidden layer to explain (methods with a layer)")
     p.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
                    help="any method parameter, e.g. -p baseline=mask (repeatable)")  # fmt: skip
     p.add_argument("--format", choices=FORMATS, help="default: from --out's suffix, else terminal")
@@ -42,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
     pairs = list(args.param)
     if args.steps is not None:
         pairs.append(f"n_steps={args.steps}")
+    if args.layer is not None:
+        pairs.append(f"layer={args.layer}")
     explainer = METHODS[args.method](**coerce_params(METHODS[args.method], pairs))
     fmt = args.format or _format_from(args.out)
     if fmt == "html" and args.level not in ("word", "token"):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from wordlight.methods.base import Attribution, Explainer
 from wordlight.methods.gradient_x_input import GradientXInput
+from wordlight.methods.information import Information
 from wordlight.methods.integrated_gradients import IntegratedGradients
 from wordlight.methods.saliency import Saliency
 
 METHODS: dict[str, type[Explainer]] = {
-    cls.name: cls for cls in (Saliency, GradientXInput, IntegratedGradients)
+    cls.name: cls for cls in (Saliency, GradientXInput, IntegratedGradients, Information)
 }
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Attribution",
     "Explainer",
     "GradientXInput",
+    "Information",
     "IntegratedGradients",
     "Saliency",
 ]
