@@ -103,6 +103,16 @@ def run_wordlight(clf, texts, p_x, p_x0) -> tuple[Result, list]:
     return result, exps
 
 
+def wordlight_budgets(clf) -> tuple[int, int]:
+    """(tokens per forward/backward pass, padded tokens per length bucket) wordlight uses."""
+    from wordlight import IntegratedGradients
+    from wordlight.methods import base
+
+    ig = IntegratedGradients(n_steps="auto")
+    budget = ig.row_budget(clf) if hasattr(ig, "row_budget") else ig.max_batch_tokens
+    return budget, max(budget, getattr(base, "GROUP_TOKENS", budget))
+
+
 def counts(values) -> str:
     """ "5: 3, 9: 10" -- how many texts used each value."""
     keys, n = np.unique(np.asarray(values), return_counts=True)
@@ -110,20 +120,19 @@ def counts(values) -> str:
 
 
 # --- the raw forward+backward floor for wordlight's rows --------------------------------------
-def floor_batches(model, tokenizer, texts, steps, targets, max_tokens, *, exact=False):
-    """The (embeddings, mask, targets) chunks wordlight's auto mode evaluated: its length buckets
-    (sorted by length, at most ``max_tokens`` tokens per bucket), the rows of each nested level
-    (5 points for every text, then 4, 8, 16, ... for the texts that needed more), chunked to
-    ``max_tokens // width`` rows. Rebuilt here from the per-text step counts, without
-    wordlight code. ``exact``: one bucket per text length instead (no padding at all)."""
+def floor_batches(model, tokenizer, texts, steps, targets, row_budget, group_tokens):
+    """The (embeddings, mask, targets) passes wordlight's auto mode made, rebuilt from the
+    per-text step counts without wordlight code: texts sorted by length into buckets of at most
+    ``group_tokens`` padded tokens; per bucket the rows of each nested level (5 points for every
+    text, then 4, 8, 16, ... new points for the texts that needed more), text by text; those
+    rows cut into consecutive passes of at most ``row_budget`` tokens, each pass as wide as its
+    longest row (the rest of the bucket's padding is not computed)."""
     content = [tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]
     cls, sep, pad = tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id
     order = sorted(range(len(texts)), key=lambda i: len(content[i]))
     groups: list[list[int]] = [[]]
     for i in order:
-        full = (len(groups[-1]) + 1) * (len(content[i]) + 2) > max_tokens
-        longer = exact and groups[-1] and len(content[groups[-1][-1]]) != len(content[i])
-        if groups[-1] and (full or longer):
+        if groups[-1] and (len(groups[-1]) + 1) * (len(content[i]) + 2) > group_tokens:
             groups.append([])
         groups[-1].append(i)
     emb = model.get_input_embeddings()
@@ -140,23 +149,35 @@ def floor_batches(model, tokenizer, texts, steps, targets, max_tokens, *, exact=
             mask[row, : len(full)] = 1
         with torch.no_grad():
             x, x0 = emb(ids), emb(base)
-        per_chunk = max(1, max_tokens // width)
         done = 0
         for level in AUTO_LEVELS:
             todo = [row for row, i in enumerate(group) if steps[i] >= level]
             if not todo:
                 break
             k = level - done
-            alphas = (torch.arange(k) + 0.5) / k  # values do not change the cost
             win = torch.tensor(todo).repeat_interleave(k)
-            a = alphas.repeat(len(todo))
-            for s in range(0, len(win), per_chunk):
-                w, aa = win[s : s + per_chunk], a[s : s + per_chunk]
-                path = x0[w] + aa.view(-1, 1, 1) * (x[w] - x0[w])
-                t = torch.tensor([targets[group[r]] for r in w.tolist()]).view(-1, 1)
-                batches.append((path, mask[w], t))
+            alphas = ((torch.arange(k) + 0.5) / k).repeat(len(todo))  # values do not change cost
+            widths = mask[win].sum(1).tolist()
+            for sl, w in _passes(widths, row_budget):
+                rows, a = win[sl], alphas[sl]
+                path = x0[rows, :w] + a.view(-1, 1, 1) * (x[rows, :w] - x0[rows, :w])
+                t = torch.tensor([targets[group[r]] for r in rows.tolist()]).view(-1, 1)
+                batches.append((path, mask[rows, :w], t))
             done = level
     return batches, len(groups)
+
+
+def _passes(widths: list[int], budget: int):
+    """Consecutive rows, at most ``budget`` tokens a pass counting each pass at its widest row."""
+    start, widest = 0, 0
+    for end, width in enumerate(widths):
+        wider = max(widest, width)
+        if end > start and (end - start + 1) * wider > budget:
+            yield slice(start, end), widest
+            start, wider = end, width
+        widest = wider
+    if start < len(widths):
+        yield slice(start, len(widths)), widest
 
 
 def time_floor(model, batches, label: str = "floor") -> float:
@@ -170,10 +191,11 @@ def time_floor(model, batches, label: str = "floor") -> float:
 
 
 # --- 2. the per-text Captum loop ---------------------------------------------------------------
-def captum_explainer(model, tokenizer):
+def captum_explainer(model, tokenizer, pass_tokens: int | None = None):
     """The loop users write: one text at a time, LayerIntegratedGradients on the word
     embeddings, forward = softmax probability, pad baseline with the specials kept, target =
-    the predicted class, internal_batch_size = n_steps (one pass per text)."""
+    the predicted class, internal_batch_size = n_steps (one pass per text). ``pass_tokens``:
+    instead, passes of about that many tokens (an extra, tuned variant)."""
     from captum.attr import LayerIntegratedGradients
 
     def forward(input_ids, attention_mask):
@@ -185,6 +207,7 @@ def captum_explainer(model, tokenizer):
     def explain(text: str, n_steps: int):
         ids, ref = encode(tokenizer, text)
         mask = torch.ones_like(ids)
+        per_pass = max(1, (pass_tokens or 0) // ids.shape[1])
         with torch.no_grad():
             target = int(forward(ids, mask).argmax(-1))
         attr, delta = lig.attribute(
@@ -193,7 +216,7 @@ def captum_explainer(model, tokenizer):
             target=target,
             additional_forward_args=(mask,),
             n_steps=n_steps,
-            internal_batch_size=n_steps,
+            internal_batch_size=n_steps if pass_tokens is None else per_pass,
             return_convergence_delta=True,
         )
         scores = attr.sum(-1)[0]
@@ -211,7 +234,7 @@ def captum_one(explain, texts, p_x, p_x0) -> OneText:
     return one
 
 
-def run_captum_fixed(explain, texts, n_steps, p_x, p_x0) -> Result:
+def run_captum_fixed(explain, texts, n_steps, p_x, p_x0, name="captum loop (fixed n)") -> Result:
     for text in texts[:WARMUP_TEXTS]:
         explain(text, n_steps)
     out = []
@@ -224,7 +247,7 @@ def run_captum_fixed(explain, texts, n_steps, p_x, p_x0) -> Result:
     deltas = np.array([d for _, d, _ in out])
     own = np.array([float(s.sum()) for s, _, _ in out]) - gaps
     return Result(
-        "captum loop (fixed n)",
+        name,
         str(n_steps),
         sw.seconds,
         len(texts),
@@ -446,6 +469,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--all-steps", type=int, default=32, help='n_steps for target="all"')
     parser.add_argument("--no-adaptive", action="store_true", help="skip the peers' doubling runs")
     parser.add_argument(
+        "--no-tuned-captum",
+        dest="tuned_captum",
+        action="store_false",
+        help="skip the extra Captum run with wordlight's tokens per pass",
+    )
+    parser.add_argument(
         "--model",
         choices=("default", "random"),
         default="default",
@@ -508,24 +537,18 @@ def bench(args: argparse.Namespace, n: int, n_all: int) -> None:
     notes += ours.notes
     steps = [e.n_steps for e in exps]
     targets = [e.target for e in exps]
-    cap = wordlight.IntegratedGradients(n_steps="auto").max_batch_tokens
-    batches, n_groups = floor_batches(model, tokenizer, texts, steps, targets, cap)
-    time_floor(model, batches[:2])  # warm-up
-    floor = clean("floor", lambda: time_floor(model, batches))
+    budget, group_tokens = wordlight_budgets(clf)
+    batches, n_groups = floor_batches(model, tokenizer, texts, steps, targets, budget, group_tokens)
     rows = sum(len(b[0]) for b in batches)
     assert rows == sum(steps), (rows, sum(steps))
+    time_floor(model, batches[:4])  # warm-up
+    floor = clean("floor", lambda: time_floor(model, batches))
     padded = sum(b[1].numel() for b in batches)
     real = sum(int(b[1].sum()) for b in batches)
     notes.append(
-        f"floor: {rows} rows in {len(batches)} fwd+bwd passes over {n_groups} length buckets "
-        f"(as wordlight batched them), {floor:.1f} s; {1 - real / padded:.0%} of the "
-        "tokens in those passes are padding"
-    )
-    exact, n_exact = floor_batches(model, tokenizer, texts, steps, targets, cap, exact=True)
-    exact_floor = clean("exact floor", lambda: time_floor(model, exact, "exact floor"))
-    notes.append(
-        f"floor without padding (one bucket per text length, {len(exact)} passes over "
-        f"{n_exact} buckets): {exact_floor:.1f} s, {exact_floor / floor:.2f}x the floor above"
+        f"floor: {rows} rows in {len(batches)} fwd+bwd passes of <= {budget} tokens over "
+        f"{n_groups} length buckets (as wordlight cut them), {floor:.1f} s; "
+        f"{1 - real / padded:.1%} of the tokens in those passes are padding"
     )
 
     print("\n-- 2. Captum LayerIntegratedGradients, one text at a time --", flush=True)
@@ -538,6 +561,15 @@ def bench(args: argparse.Namespace, n: int, n_all: int) -> None:
     )
     results.append(captum_fixed)
     notes += captum_fixed.notes
+    if args.tuned_captum:
+        tuned = captum_explainer(model, tokenizer, pass_tokens=budget)
+        name = f"captum loop (fixed n, {budget}-token passes)"
+        results.append(
+            clean(
+                "captum tuned",
+                lambda: run_captum_fixed(tuned, texts, cap_n or PEER_GRID[-1], p_x, p_x0, name),
+            )
+        )
     if not args.no_adaptive:
         results.append(clean("captum adaptive", lambda: run_captum_adaptive(lig, texts, p_x, p_x0)))
         notes += results[-1].notes
@@ -586,7 +618,11 @@ def bench(args: argparse.Namespace, n: int, n_all: int) -> None:
     }
     for r in results[1:]:
         ratio_rows.append(
-            [f"wordlight vs {r.name}", f"{ours.rate / r.rate:.2f}x", targets_for[r.name]]
+            [
+                f"wordlight vs {r.name}",
+                f"{ours.rate / r.rate:.2f}x",
+                targets_for.get(r.name, "(extra, no target)"),
+            ]
         )
     ratio_rows.append(
         [
