@@ -5,7 +5,8 @@ snippets that the built-in "default" model was trained on; ``load_dataset("file"
 reads a user CSV/TSV/JSONL file. Every data set, its source, labels and split rule are described
 in docs/data.md. Modules: ``dataset`` (the shapes and split rule), ``fetch`` (registry download,
 cache and checksums, shared by every fetched set), ``vader``/``drugs``/``rotten``/``essays`` (one
-per source), ``files`` (user files), ``catalog`` (names -> loaders).
+per source), ``files`` (user files), ``catalog`` (names -> loaders), ``sampling``
+(per-epoch undersampling and class weights).
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from wordlight.data.dataset import (
     split_indices,
 )
 from wordlight.data.files import load_file
+from wordlight.data.sampling import BALANCING, class_weights, undersample
 
 __all__ = [
+    "BALANCING",
     "CATALOG",
     "DATASETS",
     "SENTIMENT_LABELS",
@@ -34,10 +37,12 @@ __all__ = [
     "Splits",
     "TextDataset",
     "carve_validation",
+    "class_weights",
     "load_dataset",
     "load_file",
     "load_vader",
     "split_dataset",
     "split_indices",
+    "undersample",
     "vader",
 ]
