@@ -140,3 +140,15 @@ def test_cli_show_prints_sizes_balance_and_examples(
     assert f"b {counts[1]}" in train_line
     examples = [line for line in out if line.strip().startswith("[")]
     assert len(examples) == 2 and splits.train.texts[0] in examples[0]
+
+
+def test_non_numeric_or_nan_score_raises_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for bad in ("high", "nan"):
+        path = _csv(tmp_path, f"text,y\na,1.5\nb,{bad}\n")
+        with pytest.raises(DataError, match=f"data row 2 has '{bad}' in column 'y'") as info:
+            load_dataset("file", path=path, score_col="y")
+        assert "\n" not in str(info.value)
+        assert main(["data", "show", "file", "--path", str(path), "--score-col", "y"]) == 2
+        assert "expected a number" in capsys.readouterr().err
