@@ -81,3 +81,9 @@ def test_missing_columns_and_nan_scores(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes().replace(b"well\t\t\t\t1\t", b"well\t\t\t\tNaN\t", 1))
     with pytest.raises(DataError, match="'NaN' in column 'domain1_score'"):
         essays.load(path)
+
+
+def test_fetch_essays_says_where_to_get_the_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["data", "fetch", "essays"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "kaggle.com/c/asap-aes" in err and "not fetched" in err
