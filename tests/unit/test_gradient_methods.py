@@ -59,12 +59,13 @@ def test_quadrature_rules_integrate_polynomials():
     assert float(np.dot(w, np.asarray(a) ** 9)) == pytest.approx(0.1, abs=1e-12)
 
 
-def test_auto_steps_reach_tolerance_on_a_transformer(tiny_bert):
+@pytest.mark.parametrize("rule", [None, "clenshaw_curtis", "riemann_trapezoid"])
+def test_auto_steps_reach_tolerance_on_a_transformer(tiny_bert, rule):
     from tests.conftest import TEXTS
     from wordlight import load_model
 
     clf = load_model(*tiny_bert)
-    ig = IntegratedGradients(n_steps="auto", tolerance=0.01, min_steps=2)
+    ig = IntegratedGradients(n_steps="auto", rule=rule, tolerance=0.01, min_steps=2)
     for exp in ig.explain(clf, TEXTS):
         gap = exp.scores.sum() - exp.completeness_delta  # = f(x) - f(x')
         assert abs(exp.completeness_delta) <= 0.01 * abs(gap) + 1e-6

@@ -2,9 +2,10 @@
 
 score_i = sum_j w_j * grad f(x' + a_j (x - x'))_i . (x - x')_i, for a quadrature rule (a_j, w_j)
 on [0, 1]. Completeness: sum_i score_i = f(x) - f(x') up to the quadrature error, reported per
-text as the completeness delta. ``n_steps="auto"`` refines the grid, per window, until
-|delta| <= tolerance * |f(x) - f(x')|; with the default nested Clenshaw-Curtis rule every
-gradient computed on a coarser grid is reused, so a text costs about its final step count.
+text as the completeness delta. ``n_steps="auto"`` refines, per window, until
+|delta| <= tolerance * |f(x) - f(x')|: by default with locally adaptive Boole panels (points go
+where the integrand bends; every gradient is kept), or by doubling a nested Clenshaw-Curtis or
+trapezoid grid (``rule=``), which also reuses every gradient of the coarser grid.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ import torch
 from torch import Tensor
 
 from wordlight.errors import InputError, one_of
+from wordlight.methods._adaptive_quadrature import initial_panels, initial_points
 from wordlight.methods._baselines import BASELINES, baseline_embeddings
 from wordlight.methods._engine import forward_outputs, outputs_and_gradients, width_chunks
-from wordlight.methods._quadrature import NESTED, RULES, nodes, refine
+from wordlight.methods._quadrature import ADAPTIVE, NESTED, RULES, nodes, refine
 from wordlight.methods._windows import WindowBatch
 from wordlight.methods.base import Attribution, Explainer
 from wordlight.models.protocol import TextClassifier
@@ -30,20 +32,24 @@ class IntegratedGradients(Explainer):
     summary: ClassVar[str] = "path integral of gradients from a baseline text; sums to f(x)-f(x')"
 
     n_steps: int | str = 50  # an int, or "auto" (adaptive, per text)
-    rule: str | None = None  # None: gausslegendre for a fixed n_steps, clenshaw_curtis for "auto"
+    rule: str | None = None  # None: gausslegendre for a fixed n_steps, adaptive_boole for "auto"
     baseline: str = "pad"
     tolerance: float = 0.01  # "auto": |delta| <= tolerance * |f(x) - f(x')| ...
     atol: float = 1e-6  # ... + atol, so a zero gap does not ask for the impossible
-    min_steps: int = 5  # "auto": the first grid (5, 9, 17, ... points with clenshaw_curtis)
+    min_steps: int = 5  # "auto": points of the first grid (at least)
     max_steps: int = 513  # "auto": the most points one text may get
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.rule is not None and self.rule not in RULES:
-            raise one_of("rule", self.rule, RULES)
+        if self.rule is not None and self.rule not in (*RULES, ADAPTIVE):
+            raise one_of("rule", self.rule, (*RULES, ADAPTIVE))
+        if self.rule == ADAPTIVE and self.n_steps != "auto":
+            raise InputError(
+                f"rule {ADAPTIVE!r} chooses its own points: use it with n_steps='auto'"
+            )
         if self.baseline not in BASELINES:
             raise one_of("baseline", self.baseline, BASELINES)
-        least = 2 if self.resolved_rule in NESTED else 1
+        least = 2 if self.resolved_rule in (*NESTED, ADAPTIVE) else 1
         if self.n_steps != "auto":
             if isinstance(self.n_steps, bool) or not isinstance(self.n_steps, int):
                 raise InputError(f"n_steps must be an integer or 'auto', got {self.n_steps!r}")
@@ -62,7 +68,7 @@ class IntegratedGradients(Explainer):
     def resolved_rule(self) -> str:
         if self.rule is not None:
             return self.rule
-        return "clenshaw_curtis" if self.n_steps == "auto" else "gausslegendre"
+        return ADAPTIVE if self.n_steps == "auto" else "gausslegendre"
 
     def params(self) -> dict[str, object]:
         return {**super().params(), "rule": self.resolved_rule}
@@ -81,6 +87,8 @@ class IntegratedGradients(Explainer):
             everyone = torch.arange(n_windows, device=x.device)
             scores = self._integrate(model, x, x0, mask, targets, everyone, int(self.n_steps))
             steps = torch.full((n_windows,), int(self.n_steps))
+        elif self.resolved_rule == ADAPTIVE:
+            scores, steps = self._integrate_panels(model, x, x0, mask, targets, gap)
         else:
             scores, steps = self._integrate_adaptive(model, x, x0, mask, targets, gap)
         return Attribution(scores, delta=scores.sum(-1) - gap, steps=steps)
@@ -123,6 +131,42 @@ class IntegratedGradients(Explainer):
             else:
                 parts = self._contributions(model, x, x0, mask, targets, todo, alphas)
 
+    def _integrate_panels(
+        self,
+        model: TextClassifier,
+        x: Tensor,
+        x0: Tensor,
+        mask: Tensor,
+        targets: Tensor,
+        gap: Tensor,
+    ) -> tuple[Tensor, Tensor]:
+        """Locally adaptive Boole panels: each round, every window still outside tolerance
+        splits its worst panel (4 new points), all such windows in one batched pass."""
+        scores = torch.zeros((*targets.shape, x.shape[1]), dtype=torch.float32, device=x.device)
+        steps = torch.zeros(x.shape[0], dtype=torch.long)
+        todo = list(range(x.shape[0]))
+        start = initial_points(max(1, -(-(self.min_steps - 1) // 4)))
+        rows = torch.tensor(todo, device=x.device)
+        alphas = torch.tensor(start, device=x.device).expand(len(todo), -1)
+        values = self._contributions(model, x, x0, mask, targets, rows, alphas)
+        sets = {w: initial_panels(values[i]) for i, w in enumerate(todo)}
+        while True:
+            still = []
+            for w in todo:
+                scores[w], steps[w] = sets[w].integral(), sets[w].n_points
+                delta = scores[w].sum(-1) - gap[w]
+                outside = bool((delta.abs() > self.tolerance * gap[w].abs() + self.atol).any())
+                if outside and sets[w].n_points + 4 <= self.max_steps:
+                    still.append(w)
+            todo = still
+            if not todo:
+                return scores, steps
+            rows = torch.tensor(todo, device=x.device)
+            alphas = torch.tensor([sets[w].next_points() for w in todo], device=x.device)
+            fresh = self._contributions(model, x, x0, mask, targets, rows, alphas)
+            for i, w in enumerate(todo):
+                sets[w].refine(fresh[i])
+
     def _integrate(
         self,
         model: TextClassifier,
@@ -147,12 +191,14 @@ class IntegratedGradients(Explainer):
         mask: Tensor,
         targets: Tensor,
         rows_of: Tensor,
-        alphas: tuple[float, ...],
+        alphas: tuple[float, ...] | Tensor,
     ) -> Tensor:
         """grad f(x' + a (x - x')) . (x - x') per token, for each window and point a:
-        (len(rows_of), len(alphas), K, T). Rows go through the model in capped chunks."""
-        n = len(alphas)
-        a = torch.tensor(alphas, dtype=x.dtype, device=x.device)
+        (len(rows_of), n, K, T). ``alphas``: n points for every window, or (len(rows_of), n)
+        points of each window. Rows go through the model in capped chunks."""
+        a = torch.as_tensor(alphas, dtype=x.dtype, device=x.device)
+        a = a.expand(len(rows_of), -1) if a.dim() == 1 else a
+        n = a.shape[1]
         base, diff = x0[rows_of], (x - x0)[rows_of]
         m, t = mask[rows_of], targets[rows_of]
         out = torch.zeros((len(rows_of), n, t.shape[1], x.shape[1]), device=x.device)
@@ -161,7 +207,7 @@ class IntegratedGradients(Explainer):
             r = torch.arange(sl.start, sl.stop, device=x.device)
             win, step = r // n, r % n
             d = diff[win, :width]
-            path = base[win, :width] + a[step].view(-1, 1, 1) * d
+            path = base[win, :width] + a[win, step].view(-1, 1, 1) * d
             _, grads = outputs_and_gradients(model, path, m[win, :width], t[win], self.output)
             out[win, step, :, :width] = (grads * d.unsqueeze(1)).sum(-1).float()
         return out
