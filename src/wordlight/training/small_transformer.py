@@ -30,7 +30,10 @@ def train_wordpiece(texts: Sequence[str], vocab_size: int, min_frequency: int = 
         special_tokens=list(SPECIAL_TOKENS),
         show_progress=False,
     )
-    tokenizer = wordpiece_tokenizer(dict(trainer.get_vocab()))
+    # ``tokenizers`` numbers tokens of equal frequency in hash-map order, which changes from run
+    # to run; renumber (special tokens first, then the rest sorted) so a seed gives one model.
+    learned = sorted(t for t in trainer.get_vocab() if t not in SPECIAL_TOKENS)
+    tokenizer = wordpiece_tokenizer({t: i for i, t in enumerate([*SPECIAL_TOKENS, *learned])})
     probe = next((t for t in texts if t.strip()), "")
     ids = tokenizer(probe, add_special_tokens=False)["input_ids"]
     if not ids or all(i == tokenizer.unk_token_id for i in ids):
