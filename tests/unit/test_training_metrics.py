@@ -1,13 +1,11 @@
-"""Metrics against scikit-learn / scipy; undersampling and class weights."""
+"""Metrics against scikit-learn / scipy (balancing is tested in test_sampling_data.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from wordlight.errors import DataError
 from wordlight.training.metrics import classification_metrics, regression_metrics
-from wordlight.training.sampling import class_weights, undersample
 
 sklearn_metrics = pytest.importorskip("sklearn.metrics")
 
@@ -43,26 +41,3 @@ def test_regression_metrics_match_scikit_learn_and_scipy() -> None:
     assert got["mae"] == pytest.approx(sklearn_metrics.mean_absolute_error(y, p))
     assert got["rmse"] == pytest.approx(np.sqrt(sklearn_metrics.mean_squared_error(y, p)))
     assert got["spearman"] == pytest.approx(stats.spearmanr(y, p).statistic)
-
-
-def test_class_weights_are_scikit_learns_balanced_weights() -> None:
-    utils = pytest.importorskip("sklearn.utils.class_weight")
-    labels = [0] * 50 + [1] * 30 + [2] * 20
-    expected = utils.compute_class_weight("balanced", classes=np.arange(3), y=np.array(labels))
-    np.testing.assert_allclose(class_weights(labels, 3), expected)
-    with pytest.raises(DataError, match="no training examples"):
-        class_weights([0, 0, 1], 3)
-
-
-def test_undersampling_balances_and_is_redrawn_each_epoch() -> None:
-    labels = [0] * 60 + [1] * 25 + [2] * 15
-    first = undersample(labels, 3, seed=7, epoch=1)
-    counts = np.bincount(np.asarray(labels)[first], minlength=3)
-    assert counts.tolist() == [15, 15, 15]
-    assert len(set(first.tolist())) == len(first)  # without replacement
-    np.testing.assert_array_equal(first, undersample(labels, 3, seed=7, epoch=1))  # seeded
-    second = undersample(labels, 3, seed=7, epoch=2)
-    assert set(first.tolist()) != set(second.tolist())  # a new draw every epoch
-    assert set(range(85, 100)) <= set(second.tolist())  # the rarest class is always kept whole
-    with pytest.raises(DataError, match="two classes"):
-        undersample([1, 1, 1], 3, seed=0, epoch=1)

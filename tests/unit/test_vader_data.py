@@ -14,6 +14,7 @@ import pytest
 from wordlight.data import (
     SENTIMENT_LABELS,
     TextDataset,
+    fetch,
     load_dataset,
     load_vader,
     split_dataset,
@@ -67,8 +68,8 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def fake_pip(cache: Path, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """subprocess.run stand-in: 'downloads' the synthetic sdist; pins its checksums."""
     outer, inner = _sdist()
-    monkeypatch.setattr(vader, "SDIST_SHA256", hashlib.sha256(outer).hexdigest())
-    monkeypatch.setattr(vader, "INNER_SHA256", hashlib.sha256(inner).hexdigest())
+    pins = hashlib.sha256(outer).hexdigest(), hashlib.sha256(inner).hexdigest()
+    monkeypatch.setattr(vader, "SOURCE", vader.make_source(*pins))
     calls: list[list[str]] = []
 
     def run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
@@ -77,7 +78,7 @@ def fake_pip(cache: Path, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
         (dest / vader.SDIST_NAME).write_bytes(outer)
         return subprocess.CompletedProcess(command, 0, "", "")
 
-    monkeypatch.setattr(vader.subprocess, "run", run)
+    monkeypatch.setattr(fetch.subprocess, "run", run)
     return calls
 
 
@@ -114,7 +115,7 @@ def test_cache_is_used_offline_and_checked(
     def no_network(*args: object, **kwargs: object) -> None:
         raise AssertionError("fetched again although the cache is complete")
 
-    monkeypatch.setattr(vader.subprocess, "run", no_network)
+    monkeypatch.setattr(fetch.subprocess, "run", no_network)
     assert load_vader("movies") == first
     files = sorted(p.name for p in (cache / "vader-3.3.2").iterdir())
     assert files == sorted(
@@ -137,7 +138,7 @@ def test_sdist_checksum_mismatch_raises(cache: Path, monkeypatch: pytest.MonkeyP
     def no_network(*args: object, **kwargs: object) -> None:
         raise AssertionError("the sdist in the cache should be used")
 
-    monkeypatch.setattr(vader.subprocess, "run", no_network)
+    monkeypatch.setattr(fetch.subprocess, "run", no_network)
     with pytest.raises(DataError, match="sha256") as info:
         load_vader("movies")
     assert "\n" not in str(info.value)
@@ -149,7 +150,7 @@ def test_inner_checksum_mismatch_raises(cache: Path, monkeypatch: pytest.MonkeyP
     folder = cache / "vader-3.3.2"
     folder.mkdir(parents=True)
     (folder / vader.SDIST_NAME).write_bytes(outer)
-    monkeypatch.setattr(vader, "SDIST_SHA256", hashlib.sha256(outer).hexdigest())
+    monkeypatch.setattr(vader, "SOURCE", vader.make_source(hashlib.sha256(outer).hexdigest()))
     with pytest.raises(DataError, match=r"hutto_ICWSM_2014\.tar\.gz"):
         load_vader("movies")
 
@@ -161,7 +162,7 @@ def test_failing_pip_raises_one_line(cache: Path, monkeypatch: pytest.MonkeyPatc
         )
         return subprocess.CompletedProcess(command, 1, "", stderr)
 
-    monkeypatch.setattr(vader.subprocess, "run", failing)
+    monkeypatch.setattr(fetch.subprocess, "run", failing)
     with pytest.raises(DataError) as info:
         load_vader("movies")
     message = str(info.value)
@@ -174,7 +175,7 @@ def test_missing_pip_raises_one_line(cache: Path, monkeypatch: pytest.MonkeyPatc
     def missing(command: list[str], **kwargs: object) -> None:
         raise FileNotFoundError(2, "No such file or directory", command[0])
 
-    monkeypatch.setattr(vader.subprocess, "run", missing)
+    monkeypatch.setattr(fetch.subprocess, "run", missing)
     with pytest.raises(DataError, match="cannot run pip") as info:
         load_vader("movies")
     assert "\n" not in str(info.value)
@@ -187,8 +188,8 @@ def test_only_the_named_members_are_extracted(
     folder = cache / "vader-3.3.2"
     folder.mkdir(parents=True)
     (folder / vader.SDIST_NAME).write_bytes(outer)
-    monkeypatch.setattr(vader, "SDIST_SHA256", hashlib.sha256(outer).hexdigest())
-    monkeypatch.setattr(vader, "INNER_SHA256", hashlib.sha256(inner).hexdigest())
+    pins = hashlib.sha256(outer).hexdigest(), hashlib.sha256(inner).hexdigest()
+    monkeypatch.setattr(vader, "SOURCE", vader.make_source(*pins))
     assert len(load_vader("movies")) == 4
     assert not (cache / "escaped.txt").exists() and not (tmp_path / "escaped.txt").exists()
     written = {p.name for p in folder.iterdir()}

@@ -2,26 +2,14 @@
 
 The ``vaderSentiment==3.3.2`` source distribution on PyPI ships
 ``additional_resources/hutto_ICWSM_2014.tar.gz``; its ``*_GroundTruth.txt`` files hold
-``id<TAB>mean human score in [-4, 4]<TAB>text`` rows (CRLF, UTF-8). On first use the sdist is
-downloaded with pip (or taken from the cache directory where a user put it by hand), both archives
-are checked against pinned sha256 digests, and only the four ground-truth files are copied into
-``$WORDLIGHT_CACHE/vader-3.3.2/`` (default ``~/.cache/wordlight``). Later loads are offline and
-check the cached files against a small sha256 manifest written at extraction time.
+``id<TAB>mean human score in [-4, 4]<TAB>text`` rows (CRLF, UTF-8). Both archives are pinned by
+sha256; the four ground-truth files are kept in ``$WORDLIGHT_CACHE/vader-3.3.2/`` (see
+:mod:`wordlight.data.fetch` for the shared fetch/cache/checksum path).
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
-import os
-import shutil
-import subprocess
-import sys
-import tarfile
-import tempfile
-from pathlib import Path
-
+from wordlight.data import fetch
 from wordlight.errors import DataError, one_of
 
 VERSION = "3.3.2"
@@ -30,7 +18,7 @@ SDIST_SHA256 = "5d7c06e027fc8b99238edb0d53d970cf97066ef97654009890b83703849632f9
 INNER_MEMBER = f"vaderSentiment-{VERSION}/additional_resources/hutto_ICWSM_2014.tar.gz"
 INNER_SHA256 = "d5bb07d87474b3eb8d30b4deccbc23f19d742a6c5718fbacc65485b70b95c5fa"
 INNER_FOLDER = "hutto_ICWSM_2014"
-MANIFEST = "manifest.json"
+MANIFEST = fetch.MANIFEST
 
 # wordlight's name -> the file stem in the tarball
 FILES = {
@@ -43,27 +31,37 @@ FILES = {
 Row = tuple[str, float, str]  # (id, mean score, text)
 
 
-def cache_root() -> Path:
-    """``$WORDLIGHT_CACHE`` if set, else ``~/.cache/wordlight``."""
-    env = os.environ.get("WORDLIGHT_CACHE")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "wordlight"
+def make_source(
+    sdist_sha256: str = SDIST_SHA256, inner_sha256: str = INNER_SHA256
+) -> fetch.PackageSource:
+    """The pinned sdist and the four files kept from it (pins are parameters for tests)."""
+    inner = fetch.Member(INNER_MEMBER, inner_sha256)
+    files = {
+        file_name(name): (inner, fetch.Member(f"{INNER_FOLDER}/{file_name(name)}"))
+        for name in FILES
+    }
+    return fetch.PackageSource(
+        requirement=f"vaderSentiment=={VERSION}",
+        filename=SDIST_NAME,
+        sha256=sdist_sha256,
+        folder=f"vader-{VERSION}",
+        files=files,
+    )
 
 
-def vader_dir() -> Path:
-    return cache_root() / f"vader-{VERSION}"
+def file_name(name: str) -> str:
+    return f"{FILES[name]}_GroundTruth.txt"
+
+
+SOURCE = make_source()
 
 
 def read_rows(name: str) -> list[Row]:
     """All rows of one ground-truth file, in file order (fetching the files on first use)."""
     if name not in FILES:
         raise one_of("VADER data set", name, FILES)
-    folder = ensure_files()
-    path = folder / _file_name(name)
-    data = path.read_bytes()
-    expected = json.loads((folder / MANIFEST).read_text())["files"][path.name]
-    if _sha256(data) != expected:
-        raise DataError(f"{path} does not match its checksum; delete {folder} to fetch it again")
-    return parse_ground_truth(data, source=str(path))
+    data = fetch.read_file(SOURCE, file_name(name))
+    return parse_ground_truth(data, source=str(fetch.folder_of(SOURCE) / file_name(name)))
 
 
 def parse_ground_truth(data: bytes, source: str = "<bytes>") -> list[Row]:
@@ -86,108 +84,3 @@ def parse_ground_truth(data: bytes, source: str = "<bytes>") -> list[Row]:
             raise DataError(f"{source}:{number}: score {parts[1]!r} is not a number") from None
         rows.append((parts[0].strip(), score, parts[2].strip()))
     return rows
-
-
-def ensure_files() -> Path:
-    """The cache folder holding the ground-truth files; fetches and extracts them if needed."""
-    folder = vader_dir()
-    if _cache_is_complete(folder):
-        return folder
-    folder.mkdir(parents=True, exist_ok=True)
-    by_hand = folder / SDIST_NAME
-    if by_hand.is_file():
-        _extract(by_hand.read_bytes(), folder)
-    else:
-        _extract(_download_sdist(), folder)
-    return folder
-
-
-def _cache_is_complete(folder: Path) -> bool:
-    try:
-        files = json.loads((folder / MANIFEST).read_text())["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-    return all(isinstance(files.get(_file_name(n)), str) for n in FILES) and all(
-        (folder / _file_name(n)).is_file() for n in FILES
-    )
-
-
-def _download_sdist() -> bytes:
-    """The sdist's bytes, downloaded with pip into a temporary folder."""
-    hint = (
-        f"download {SDIST_NAME} from PyPI and put it in {vader_dir()} "
-        "(or set WORDLIGHT_CACHE to a folder that has it)"
-    )
-    with tempfile.TemporaryDirectory(prefix="wordlight-vader-") as tmp:
-        command = [
-            sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-            "--no-binary", ":all:", f"vaderSentiment=={VERSION}", "-d", tmp,
-        ]  # fmt: skip
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise DataError(
-                f"cannot run pip to fetch vaderSentiment=={VERSION} ({exc}); {hint}"
-            ) from None
-        if result.returncode != 0:
-            reason = _last_line(result.stderr) or f"exit status {result.returncode}"
-            raise DataError(f"pip could not fetch vaderSentiment=={VERSION} ({reason}); {hint}")
-        sdist = Path(tmp) / SDIST_NAME
-        if not sdist.is_file():
-            raise DataError(f"pip did not leave {SDIST_NAME} in its download folder; {hint}")
-        return sdist.read_bytes()
-
-
-def _extract(sdist: bytes, folder: Path) -> None:
-    """Check both archives, then copy only the ground-truth files (by our own names) into folder."""
-    if _sha256(sdist) != SDIST_SHA256:
-        raise DataError(
-            f"{SDIST_NAME} does not match its pinned sha256; delete it from {folder} and try again"
-        )
-    inner = _read_member(sdist, INNER_MEMBER, SDIST_NAME)
-    if _sha256(inner) != INNER_SHA256:
-        raise DataError(f"{INNER_MEMBER} in {SDIST_NAME} does not match its pinned sha256")
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder))
-    try:
-        manifest = {}
-        for name in FILES:
-            file_name = _file_name(name)
-            data = _read_member(inner, f"{INNER_FOLDER}/{file_name}", INNER_MEMBER)
-            (staging / file_name).write_bytes(data)
-            manifest[file_name] = _sha256(data)
-        for file_name in manifest:
-            os.replace(staging / file_name, folder / file_name)
-        record = {"source": f"vaderSentiment=={VERSION} sdist", "sdist_sha256": SDIST_SHA256}
-        (folder / MANIFEST).write_text(json.dumps({**record, "files": manifest}, indent=2) + "\n")
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _read_member(archive: bytes, member: str, label: str) -> bytes:
-    """One regular file of a .tar.gz held in memory, looked up by its exact name (nothing else is
-    extracted, so no member can write outside the cache)."""
-    try:
-        with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
-            try:
-                info = tar.getmember(member)
-            except KeyError:
-                raise DataError(f"{label} has no {member}") from None
-            handle = tar.extractfile(info) if info.isfile() else None
-            if handle is None:
-                raise DataError(f"{member} in {label} is not a regular file")
-            return handle.read()
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        raise DataError(f"cannot read {label} as a .tar.gz ({exc})") from None
-
-
-def _file_name(name: str) -> str:
-    return f"{FILES[name]}_GroundTruth.txt"
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1][:200] if lines else ""

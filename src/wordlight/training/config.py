@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from wordlight.data.sampling import BALANCING
 from wordlight.errors import InputError, one_of
 from wordlight.training.losses import LOSSES
 from wordlight.training.metrics import METRICS
-from wordlight.training.sampling import BALANCING
 
 SMALL = "small"  # the small transformer trained from scratch (wordlight.training.small_transformer)
 

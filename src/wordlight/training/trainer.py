@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from wordlight.data import TextDataset
+from wordlight.data.sampling import class_weights, undersample
 from wordlight.errors import InputError, ModelError
 from wordlight.models.decoding import predict
 from wordlight.training import checkpoint as ckpt
@@ -27,7 +28,6 @@ from wordlight.training.config import SMALL, TrainConfig
 from wordlight.training.losses import HEAD_OF_LOSS, compute_loss
 from wordlight.training.metrics import classification_metrics, is_better, regression_metrics
 from wordlight.training.modeling import build_model
-from wordlight.training.sampling import class_weights, undersample
 
 
 @dataclass
