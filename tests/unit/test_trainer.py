@@ -114,16 +114,22 @@ def test_saved_in_hf_format_and_explained_by_the_same_adapter(
     assert explanation.words[top].text == "great"
 
 
-def test_same_seed_same_weights(monkeypatch: pytest.MonkeyPatch) -> None:
-    # ``tokenizers`` breaks ties between equally frequent merges in hash-map order, so on a tiny
-    # corpus two trainings can learn different vocabularies (docs/training.md); given the same
-    # vocabulary (as a resumed run has), the seed fixes everything else.
-    from wordlight.training import small_transformer
+def test_wordpiece_vocabulary_is_the_same_every_run() -> None:
+    # Tiny corpora have many equally frequent merges; ``tokenizers`` alone broke those ties in
+    # hash-map order (a different vocabulary about every other run before the fix).
+    from wordlight.training.small_transformer import SPECIAL_TOKENS, train_wordpiece
 
+    texts = keyword_data(48, 1).texts
+    vocabs = [train_wordpiece(texts, 100).get_vocab() for _ in range(6)]
+    assert all(v == vocabs[0] for v in vocabs)
+    assert [t for t, _ in sorted(vocabs[0].items(), key=lambda kv: kv[1])][:5] == list(
+        SPECIAL_TOKENS
+    )
+
+
+def test_same_seed_same_weights() -> None:
     data, val = keyword_data(48, 1), keyword_data(16, 2)
     first = train(small_config(epochs=1), data, val, progress=False)
-    fixed = small_transformer.wordpiece_tokenizer(dict(first.tokenizer.get_vocab()))
-    monkeypatch.setattr(small_transformer, "train_wordpiece", lambda texts, size: fixed)
     second = train(small_config(epochs=1), data, val, progress=False)
     a, b = trainable(first), trainable(second)
     assert all(torch.equal(a[k], b[k]) for k in a)

@@ -17,6 +17,10 @@ SETTINGS = {
     "batch_size": int,
     "max_length": int,
     "vocab_size": int,
+    "hidden_size": int,
+    "intermediate_size": int,
+    "num_heads": int,
+    "num_layers": int,
     "lora_rank": int,
     "balance": str,
     "early_stopping_metric": str,
@@ -27,6 +31,18 @@ SETTINGS = {
     "dropout": float,
     "seed": int,
     "device": str,
+}
+
+HELP = {
+    "loss": "cross_entropy (default), ordinal (cumulative thresholds) or mse (on scores)",
+    "vocab_size": "WordPiece vocabulary of the small transformer (default 5000)",
+    "lora_rank": "LoRA rank when fine-tuning a pretrained --model (0, the default: all weights)",
+    "balance": "none (default), undersample (re-drawn every epoch) or class_weights",
+    "early_stopping_metric": "accuracy (default), macro_f1, mae or loss on the validation split",
+    "patience": "stop after this many epochs without improvement (0, the default: never)",
+    "max_grad_norm": "gradient clipping norm (default 1.0)",
+    "warmup_ratio": "share of steps of linear warmup before the linear decay (default 0.06)",
+    "seed": "seed of weights, dropout, batch order and undersampling (default 13)",
 }
 
 
@@ -51,7 +67,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--model", default="small", help="'small' (from scratch) or a local HF model folder"
     )
     for name, kind in SETTINGS.items():
-        parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=None)
+        flag = f"--{name.replace('_', '-')}"
+        parser.add_argument(
+            flag,
+            type=kind,
+            default=None,
+            help=HELP.get(name, "see TrainConfig in docs/training.md"),
+        )
     parser.add_argument("--resume", action="store_true", help="continue from --out/checkpoint")
     parser.add_argument("--tensorboard", type=Path, help="write TensorBoard logs to this folder")
     parser.add_argument(

@@ -21,17 +21,29 @@ def train_wordpiece(texts: Sequence[str], vocab_size: int, min_frequency: int = 
     """A lower-casing ``BertTokenizerFast`` whose WordPiece vocabulary (at most ``vocab_size``
     entries, the special tokens first) is learned from ``texts``."""
     from tokenizers.implementations import BertWordPieceTokenizer
+    from tokenizers.normalizers import BertNormalizer
+    from tokenizers.pre_tokenizers import BertPreTokenizer
 
     trainer = BertWordPieceTokenizer(lowercase=True)
+    # ``tokenizers`` gives each "##c" piece an id in hash-map order, and ties between equally
+    # frequent merges are broken by those ids, so the learned vocabulary changed from run to run
+    # on small corpora. Registering every "##c" up front, sorted, fixes the ids and the merges.
+    normalizer, splitter = BertNormalizer(lowercase=True), BertPreTokenizer()  # as the trainer's
+    tails = {
+        char
+        for text in texts
+        for word, _ in splitter.pre_tokenize_str(normalizer.normalize_str(text))
+        for char in word[1:]
+    }
     trainer.train_from_iterator(
         iter(list(texts)),
         vocab_size=vocab_size,
         min_frequency=min_frequency,
-        special_tokens=list(SPECIAL_TOKENS),
+        special_tokens=[*SPECIAL_TOKENS, *(f"##{c}" for c in sorted(tails))],
         show_progress=False,
     )
-    # ``tokenizers`` numbers tokens of equal frequency in hash-map order, which changes from run
-    # to run; renumber (special tokens first, then the rest sorted) so a seed gives one model.
+    # Renumbered: the special tokens first, then the rest sorted (the "##c" pieces are plain
+    # vocabulary entries of the saved tokenizer, not special tokens).
     learned = sorted(t for t in trainer.get_vocab() if t not in SPECIAL_TOKENS)
     tokenizer = wordpiece_tokenizer({t: i for i, t in enumerate([*SPECIAL_TOKENS, *learned])})
     probe = next((t for t in texts if t.strip()), "")
