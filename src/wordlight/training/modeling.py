@@ -92,8 +92,9 @@ def save_model(model: Any, tokenizer: Any, out_dir: str | Path) -> Path:
         import copy
 
         plain = copy.deepcopy(model).merge_and_unload()
-    plain.save_pretrained(out, safe_serialization=True)
-    tokenizer.save_pretrained(out)
+    with quiet_transformers():  # no "Writing model shards" bar
+        plain.save_pretrained(out, safe_serialization=True)
+        tokenizer.save_pretrained(out)
     return out
 
 
