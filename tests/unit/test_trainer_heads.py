@@ -12,6 +12,7 @@ import torch
 from wordlight.data import TextDataset
 from wordlight.models.decoding import predict
 from wordlight.training import TrainConfig, evaluate_outputs, predict_logits, train
+from wordlight.training.evaluate import evaluate_model
 from wordlight.training.modeling import save_model
 
 transformers = pytest.importorskip("transformers")
@@ -64,12 +65,16 @@ def test_ordinal_run_learns_and_saves_a_head_that_decodes_the_same_everywhere(
     save_model(model, result.tokenizer, tmp_path)
     classifier = wordlight.load_model(str(tmp_path))
     assert classifier.labels == ("low", "mid", "high")
+    report = evaluate_model(str(tmp_path), val, data)
+    assert report["head"] == "ordinal"
+    assert report["model"]["accuracy"] == result.metrics["validation_accuracy"]
     text = val.texts[0]
     (explanation,) = wordlight.explain(classifier, text, "gradient_x_input")
     assert explanation.target == int(predict(torch.from_numpy(raw[:1]), "ordinal")[0])
 
 
-def test_regression_run_fits_scores() -> None:
+def test_regression_run_fits_scores_and_evaluates_against_scipy(tmp_path: Path) -> None:
+    stats = pytest.importorskip("scipy.stats")
     data, val = ordinal_data(300, 1), ordinal_data(60, 2)
     result = train(
         config(loss="mse", early_stopping_metric="mae", epochs=6), data, val, progress=False
@@ -81,6 +86,16 @@ def test_regression_run_fits_scores() -> None:
     mean_mae = float(np.mean(np.abs(np.asarray(val.scores) - np.mean(data.scores))))
     assert result.metrics["validation_mae"] < 0.5 * mean_mae  # far better than the mean score
     assert "validation_accuracy" not in result.metrics
+    save_model(result.model, result.tokenizer, tmp_path)
+    report = evaluate_model(str(tmp_path), val, data)
+    assert report["head"] == "regression"
+    y = np.asarray(val.scores)
+    predicted = predict_logits(result.model, result.tokenizer, val.texts, 64, 12)[:, 0]
+    assert report["model"]["mae"] == pytest.approx(float(np.abs(predicted - y).mean()), rel=1e-5)
+    assert report["model"]["spearman"] == pytest.approx(stats.spearmanr(y, predicted).statistic)
+    mean_score = report["baselines"]["mean_score"]
+    assert mean_score["mae"] == pytest.approx(float(np.abs(y - np.mean(data.scores)).mean()))
+    assert report["model"]["mae"] < report["baselines"]["tfidf_ridge"]["mae"] + 0.2
 
 
 def test_class_weights_and_undersampling_change_what_is_trained() -> None:
