@@ -178,3 +178,25 @@ def test_bad_training_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtur
     bad_loss = [*SMALL, "--loss", "hinge"]
     assert main(["train", *data_args(data), "--out", str(tmp_path / "m"), *bad_loss]) == 2
     assert "hinge" in one_error_line(capsys)
+
+
+def test_model_minilm_means_the_packaged_base(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import wordlight.training
+    from wordlight.errors import InputError
+    from wordlight.models import default_model
+
+    seen = []
+
+    def fake_train(config: object, *args: object, **kwargs: object) -> None:
+        seen.append(config)
+        raise InputError("stopped by the test")
+
+    monkeypatch.setattr(default_model, "base_model_dir", lambda: tmp_path / "minilm")
+    monkeypatch.setattr(wordlight.training, "train", fake_train)
+    data = write_csv(tmp_path / "ok.csv", 40, 3)
+    args = ["train", *data_args(data), "--out", str(tmp_path / "m"), "--model", "minilm", "--quiet"]
+    assert main(args) == 2
+    assert [c.model for c in seen] == [str(tmp_path / "minilm")]  # type: ignore[attr-defined]
+    assert "stopped by the test" in one_error_line(capsys)

@@ -64,7 +64,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--label-col", help="label column of a user file")
     parser.add_argument("--score-col", help="score column of a user file (regression)")
     parser.add_argument(
-        "--model", default="small", help="'small' (from scratch) or a local HF model folder"
+        "--model",
+        default="small",
+        help="'small' (from scratch), 'minilm' (the packaged all-MiniLM-L6-v2) or a HF folder",
     )
     for name, kind in SETTINGS.items():
         flag = f"--{name.replace('_', '-')}"
@@ -103,7 +105,12 @@ def run(args: argparse.Namespace) -> int:
     from wordlight.training.modeling import save_model
 
     settings = {k: getattr(args, k) for k in SETTINGS if getattr(args, k) is not None}
-    config = TrainConfig(model=args.model, **settings)
+    model = args.model
+    if model == "minilm":
+        from wordlight.models.default_model import base_model_dir
+
+        model = str(base_model_dir())
+    config = TrainConfig(model=model, **settings)
     splits = load_splits(args)
     result = train(
         config,
