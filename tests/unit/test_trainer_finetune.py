@@ -1,4 +1,4 @@
-"""finetune() on a tiny BERT built from a config in the test (offline, seconds)."""
+"""Fine-tuning through train() on a tiny BERT built from a config in the test (offline, seconds)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import torch
 
 from wordlight.data import TextDataset
 from wordlight.errors import InputError
-from wordlight.training import FinetuneConfig, accuracy, finetune, predict_logits
+from wordlight.training import TrainConfig, TrainResult, evaluate_outputs, predict_logits, train
 
 pytest.importorskip("peft")
 transformers = pytest.importorskip("transformers")
@@ -52,9 +52,9 @@ def _dataset(n: int, seed: int) -> TextDataset:
     return TextDataset(tuple(texts), tuple(labels), tuple(map(float, labels)), ("neg", "pos"))
 
 
-def _config(base_dir: Path, **changes: object) -> FinetuneConfig:
+def _config(base_dir: Path, **changes: object) -> TrainConfig:
     settings: dict = dict(
-        base_model=str(base_dir),
+        model=str(base_dir),
         lora_rank=4,
         lora_alpha=8,
         lora_dropout=0.0,
@@ -65,18 +65,28 @@ def _config(base_dir: Path, **changes: object) -> FinetuneConfig:
         seed=3,
     )
     settings.update(changes)
-    return FinetuneConfig(**settings)  # type: ignore[arg-type]
+    return TrainConfig(**settings)
+
+
+def finetune(config: TrainConfig, train_set: TextDataset, validation: TextDataset) -> TrainResult:
+    return train(config, train_set, validation, progress=False)
+
+
+def accuracy(result: TrainResult, dataset: TextDataset) -> float:
+    outputs = predict_logits(result.model, result.tokenizer, dataset.texts, 128, 16)
+    return float(evaluate_outputs(outputs, dataset, "cross_entropy")["accuracy"])
 
 
 def test_learns_a_keyword_task(base_dir: Path) -> None:
     train, validation = _dataset(256, 1), _dataset(64, 2)
-    model, tokenizer, metrics = finetune(_config(base_dir), train, validation, progress=False)
+    result = finetune(_config(base_dir), train, validation)
+    model, metrics = result.model, result.metrics
     assert model.config.id2label == {0: "neg", 1: "pos"}
     history = metrics["history"]
     assert [r["epoch"] for r in history] == [1, 2, 3, 4]
     assert history[-1]["train_loss"] < history[0]["train_loss"]
     assert metrics["validation_accuracy"] >= 0.95  # the majority class is ~60%
-    assert accuracy(model, tokenizer, validation, max_length=16) == metrics["validation_accuracy"]
+    assert accuracy(result, validation) == metrics["validation_accuracy"]
 
 
 def test_returns_the_best_epoch_not_the_last(base_dir: Path) -> None:
@@ -86,20 +96,20 @@ def test_returns_the_best_epoch_not_the_last(base_dir: Path) -> None:
     flipped = TextDataset(
         real.texts, tuple(1 - y for y in real.labels), real.scores, ("neg", "pos")
     )
-    model, tokenizer, metrics = finetune(_config(base_dir), train, flipped, progress=False)
+    result = finetune(_config(base_dir), train, flipped)
+    metrics = result.metrics
     history = metrics["history"]
     assert metrics["best_epoch"] == 1
     assert history[-1]["validation_accuracy"] < history[0]["validation_accuracy"]
-    returned = accuracy(model, tokenizer, flipped, max_length=16)
+    returned = accuracy(result, flipped)
     assert returned == history[0]["validation_accuracy"] == metrics["validation_accuracy"]
     assert returned != history[-1]["validation_accuracy"]
 
 
 def test_base_weights_stay_frozen_and_only_lora_and_head_train(base_dir: Path) -> None:
     base = transformers.BertModel.from_pretrained(base_dir)
-    model, _, metrics = finetune(
-        _config(base_dir, epochs=1), _dataset(64, 1), _dataset(16, 2), progress=False
-    )
+    result = finetune(_config(base_dir, epochs=1), _dataset(64, 1), _dataset(16, 2))
+    model, metrics = result.model, result.metrics
     trained = {n for n, p in model.named_parameters() if p.requires_grad}
     assert trained and all("lora_" in n or "modules_to_save" in n for n in trained)
     assert metrics["trainable_parameters"] == sum(
@@ -116,8 +126,9 @@ def test_base_weights_stay_frozen_and_only_lora_and_head_train(base_dir: Path) -
 def test_same_seed_same_model_and_batch_predictions_match_one_by_one(base_dir: Path) -> None:
     train, validation = _dataset(64, 1), _dataset(16, 2)
     config = _config(base_dir, epochs=1)
-    first, tokenizer, _ = finetune(config, train, validation, progress=False)
-    second, _, _ = finetune(config, train, validation, progress=False)
+    run = finetune(config, train, validation)
+    first, tokenizer = run.model, run.tokenizer
+    second = finetune(config, train, validation).model
     texts = list(validation.texts)
     batched = predict_logits(first, tokenizer, texts, batch_size=5, max_length=16)
     again = predict_logits(second, tokenizer, texts, batch_size=5, max_length=16)
@@ -129,7 +140,7 @@ def test_same_seed_same_model_and_batch_predictions_match_one_by_one(base_dir: P
 
 
 @pytest.mark.parametrize(
-    "change", [{"lora_rank": 0}, {"learning_rate": 0.0}, {"warmup_ratio": 1.0}, {"epochs": 0}]
+    "change", [{"lora_rank": -1}, {"learning_rate": 0.0}, {"warmup_ratio": 1.0}, {"epochs": 0}]
 )
 def test_bad_config_is_an_input_error(change: dict, base_dir: Path) -> None:
     with pytest.raises(InputError):
@@ -140,7 +151,7 @@ def test_label_names_must_agree(base_dir: Path) -> None:
     train = _dataset(8, 1)
     other = TextDataset(train.texts, train.labels, train.scores, ("a", "b"))
     with pytest.raises(InputError, match="label names"):
-        finetune(_config(base_dir), train, other, progress=False)
+        finetune(_config(base_dir), train, other)
 
 
 def test_cli_train_preset_default_calls_reproduce(
