@@ -108,12 +108,14 @@ class Lime(Explainer):
 
 
 def fit_surrogate(x: Tensor, weights: Tensor, y: Tensor, ridge: float) -> Tensor:
-    """Weighted ridge coefficients (K, F) of y (S, K) on x (S, F), intercept not penalised."""
-    w = weights / weights.sum()
-    xc = x - w @ x
-    yc = y - w @ y
-    gram = xc.T @ (w[:, None] * xc) + ridge * torch.eye(x.shape[1], dtype=x.dtype)
-    rhs = xc.T @ (w[:, None] * yc)
+    """Weighted ridge coefficients (K, F) of y (S, K) on x (S, F), intercept not penalised:
+    minimise sum_s weights_s (y_s - b - x_s . coef)^2 + ridge |coef|^2 (scikit-learn's Ridge
+    with sample_weight; the weights are not normalised, as there)."""
+    mean = weights / weights.sum()
+    xc = x - mean @ x
+    yc = y - mean @ y
+    gram = xc.T @ (weights[:, None] * xc) + ridge * torch.eye(x.shape[1], dtype=x.dtype)
+    rhs = xc.T @ (weights[:, None] * yc)
     flat = (y.max(0).values - y.min(0).values) == 0
     if ridge > 0:
         coef = torch.linalg.solve(gram, rhs)
