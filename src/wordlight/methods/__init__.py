@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wordlight.methods._perturb import PerturbationWarning
 from wordlight.methods.base import Attribution, Explainer
 from wordlight.methods.gradient_x_input import GradientXInput
 from wordlight.methods.information import Information
@@ -31,5 +32,6 @@ __all__ = [
     "LeaveOneOut",
     "Lime",
     "Occlusion",
+    "PerturbationWarning",
     "Saliency",
 ]

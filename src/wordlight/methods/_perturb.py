@@ -68,15 +68,38 @@ class Features:
         return torch.einsum("bkf,btf->bkt", feature_scores / size.unsqueeze(1), onehot)
 
 
-def features(batch: WindowBatch, level: str) -> Features:
-    """Tokens or words of each window as features 0..F_b-1, in text order."""
-    content = batch.content_mask
+def features(model: TextClassifier, batch: WindowBatch, level: str) -> Features:
+    """Tokens or words of each window as features 0..F_b-1, in text order. Special tokens
+    (the model's pad, mask and template ids), also where the text itself spells them, belong
+    to no feature: they are never removed. An InputError if a window has no feature left."""
+    content = batch.content_mask & ~special_positions(model, batch.ids)
+    none = torch.full_like(batch.ids, -1)
     if level == "word" and batch.word_ids is not None:
-        index = torch.where(content, batch.word_ids, torch.full_like(batch.word_ids, -1))
+        raw = torch.where(content, batch.word_ids, none)
     else:
-        index = torch.where(content, content.long().cumsum(1) - 1, torch.full_like(batch.ids, -1))
-    counts = (index.max(1).values + 1).tolist()
-    return Features(index.cpu(), [int(c) for c in counts])
+        raw = torch.where(content, content.long().cumsum(1) - 1, none)
+    index = torch.full_like(raw, -1).cpu()
+    counts = []
+    for b, row in enumerate(raw.cpu()):
+        valid = row >= 0
+        if not valid.any():
+            specials = batch.ids[b][batch.content_mask[b]].tolist()
+            raise InputError(
+                f"a text has only special tokens (ids {specials}); perturbation methods never "
+                "remove them, so there is nothing to explain: give the text some words"
+            )
+        unique, inverse = torch.unique(row[valid], return_inverse=True)  # sorted = text order
+        index[b, valid] = inverse
+        counts.append(len(unique))
+    return Features(index, counts)
+
+
+def special_positions(model: TextClassifier, ids: Tensor) -> Tensor:
+    """(B, T) True where ``ids`` holds one of the model's special token ids."""
+    special = {int(model.pad_id), *model.prefix_ids, *model.suffix_ids}
+    if model.mask_id is not None:
+        special.add(int(model.mask_id))
+    return torch.isin(ids, torch.tensor(sorted(special), dtype=ids.dtype, device=ids.device))
 
 
 def replacement_id(model: TextClassifier, replace: str) -> int:

@@ -48,7 +48,7 @@ class KernelShap(Explainer):
         check_options(self.level, self.replace)
 
     def attribute(self, model: TextClassifier, batch: WindowBatch, targets: Tensor) -> Attribution:
-        feats = features(batch, self.level)
+        feats = features(model, batch, self.level)
         if self.n_samples < feats.most:
             warn(
                 f"shap: {self.n_samples} samples for up to {feats.most} features; the Shapley "

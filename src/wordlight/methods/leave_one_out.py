@@ -26,7 +26,7 @@ class LeaveOneOut(Explainer):
         check_options(self.level, self.replace)
 
     def attribute(self, model: TextClassifier, batch: WindowBatch, targets: Tensor) -> Attribution:
-        feats = features(batch, self.level)
+        feats = features(model, batch, self.level)
         token = replacement_id(model, self.replace)
         scores = removal_scores(
             model, batch, targets, feats, 1, 1, token, self.output, self.row_budget(model),

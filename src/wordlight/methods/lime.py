@@ -55,7 +55,7 @@ class Lime(Explainer):
             raise InputError(f"ridge must be >= 0, got {self.ridge}")
 
     def attribute(self, model: TextClassifier, batch: WindowBatch, targets: Tensor) -> Attribution:
-        feats = features(batch, self.level)
+        feats = features(model, batch, self.level)
         if self.n_samples < feats.most + 1:
             warn(
                 f"lime: {self.n_samples} samples for up to {feats.most} features; the surrogate "

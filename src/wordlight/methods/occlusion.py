@@ -38,7 +38,7 @@ class Occlusion(Explainer):
         check_options(self.level, self.replace)
 
     def attribute(self, model: TextClassifier, batch: WindowBatch, targets: Tensor) -> Attribution:
-        feats = features(batch, self.level)
+        feats = features(model, batch, self.level)
         token = replacement_id(model, self.replace)
         scores = removal_scores(
             model, batch, targets, feats, self.window, self.stride, token, self.output,
