@@ -23,6 +23,7 @@ from wordlight.methods._perturb import (
     check_count,
     check_options,
     features,
+    forward_budget,
     perturbed_outputs,
     replacement_id,
     warn,
@@ -66,7 +67,7 @@ class KernelShap(Explainer):
         row_t = torch.tensor(rows, dtype=torch.long)
         out = perturbed_outputs(
             model, batch, feats, row_t, torch.cat(blocks), replacement_id(model, self.replace),
-            self.output, self.row_budget(model), self.name,
+            self.output, forward_budget(self, model), self.name,
         )  # fmt: skip
         values = out.gather(1, targets.cpu()[row_t])  # (R, K)
         scores = torch.zeros((*targets.shape, feats.most), dtype=torch.float64)

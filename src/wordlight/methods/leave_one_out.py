@@ -7,7 +7,13 @@ from typing import ClassVar
 
 from torch import Tensor
 
-from wordlight.methods._perturb import check_options, features, removal_scores, replacement_id
+from wordlight.methods._perturb import (
+    check_options,
+    features,
+    forward_budget,
+    removal_scores,
+    replacement_id,
+)
 from wordlight.methods._windows import WindowBatch
 from wordlight.methods.base import Attribution, Explainer
 from wordlight.models.protocol import TextClassifier
@@ -29,7 +35,7 @@ class LeaveOneOut(Explainer):
         feats = features(model, batch, self.level)
         token = replacement_id(model, self.replace)
         scores = removal_scores(
-            model, batch, targets, feats, 1, 1, token, self.output, self.row_budget(model),
+            model, batch, targets, feats, 1, 1, token, self.output, forward_budget(self, model),
             self.name,
         )  # fmt: skip
         return Attribution(scores)

@@ -24,6 +24,7 @@ from wordlight.methods._perturb import (
     check_count,
     check_options,
     features,
+    forward_budget,
     perturbed_outputs,
     replacement_id,
     warn,
@@ -70,7 +71,7 @@ class Lime(Explainer):
             start += len(z)
         out = perturbed_outputs(
             model, batch, feats, rows, present, replacement_id(model, self.replace),
-            self.output, self.row_budget(model), self.name,
+            self.output, forward_budget(self, model), self.name,
         )  # fmt: skip
         values = out.gather(1, targets.cpu()[rows])  # (R, K)
         scores = self._fit_all(feats, samples, values)

@@ -13,6 +13,7 @@ from wordlight.methods._perturb import (
     check_count,
     check_options,
     features,
+    forward_budget,
     removal_scores,
     replacement_id,
 )
@@ -42,6 +43,6 @@ class Occlusion(Explainer):
         token = replacement_id(model, self.replace)
         scores = removal_scores(
             model, batch, targets, feats, self.window, self.stride, token, self.output,
-            self.row_budget(model), self.name,
+            forward_budget(self, model), self.name,
         )  # fmt: skip
         return Attribution(scores)
