@@ -15,6 +15,10 @@ from wordlight.methods import (
     GradientXInput,
     Information,
     IntegratedGradients,
+    KernelShap,
+    LeaveOneOut,
+    Lime,
+    Occlusion,
     Saliency,
 )
 from wordlight.models.loading import load_model
@@ -32,8 +36,12 @@ __all__ = [
     "Information",
     "InputError",
     "IntegratedGradients",
+    "KernelShap",
     "LayeredClassifier",
+    "LeaveOneOut",
+    "Lime",
     "ModelError",
+    "Occlusion",
     "Saliency",
     "TargetError",
     "TextClassifier",

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from wordlight.methods._perturb import PerturbationWarning
 from wordlight.methods.base import Attribution, Explainer
 from wordlight.methods.gradient_x_input import GradientXInput
 from wordlight.methods.information import Information
 from wordlight.methods.integrated_gradients import IntegratedGradients
+from wordlight.methods.kernel_shap import KernelShap
+from wordlight.methods.leave_one_out import LeaveOneOut
+from wordlight.methods.lime import Lime
+from wordlight.methods.occlusion import Occlusion
 from wordlight.methods.saliency import Saliency
 
 METHODS: dict[str, type[Explainer]] = {
-    cls.name: cls for cls in (Saliency, GradientXInput, IntegratedGradients, Information)
+    cls.name: cls
+    for cls in (
+        *(Saliency, GradientXInput, IntegratedGradients, Information),
+        *(Lime, KernelShap, Occlusion, LeaveOneOut),
+    )
 }
 
 __all__ = [
@@ -19,5 +28,10 @@ __all__ = [
     "GradientXInput",
     "Information",
     "IntegratedGradients",
+    "KernelShap",
+    "LeaveOneOut",
+    "Lime",
+    "Occlusion",
+    "PerturbationWarning",
     "Saliency",
 ]

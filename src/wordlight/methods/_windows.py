@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from wordlight.aggregation import group_words
 from wordlight.models.protocol import Encoding, TextClassifier
 
 
@@ -22,6 +23,7 @@ class Window:
     text_index: int
     start: int  # index of the window's first content token in the text's tokens
     ids: tuple[int, ...]  # content token ids of this window (no special tokens)
+    words: tuple[int, ...] = ()  # word of each content token, numbered from 0 in this window
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class WindowBatch:
     content_mask: Tensor  # (B, T) bool, True on the text's own tokens
     n_prefix: int
     lengths: tuple[int, ...]  # content tokens per window
+    word_ids: Tensor | None = None  # (B, T) long: word of each content token, -1 elsewhere
 
 
 def make_windows(
@@ -44,8 +47,25 @@ def make_windows(
     for i, enc in enumerate(encodings):
         n = len(enc.ids)
         starts = [0] if n <= size else [*range(0, n - size, step), n - size]
-        windows.extend(Window(i, s, enc.ids[s : s + size]) for s in starts)
+        words = token_words(enc)
+        windows.extend(
+            Window(i, s, enc.ids[s : s + size], _renumber(words[s : s + size])) for s in starts
+        )
     return windows
+
+
+def token_words(enc: Encoding) -> list[int]:
+    """The word (``aggregation.group_words``) each content token belongs to, by offsets."""
+    word_of = list(range(len(enc.ids)))
+    for w, (_, _, members) in enumerate(group_words(enc.text, enc.offsets)):
+        for t in members:
+            word_of[t] = w
+    return word_of
+
+
+def _renumber(words: Sequence[int]) -> tuple[int, ...]:
+    first: dict[int, int] = {}
+    return tuple(first.setdefault(w, len(first)) for w in words)
 
 
 def collate(windows: Sequence[Window], model: TextClassifier) -> WindowBatch:
@@ -54,11 +74,14 @@ def collate(windows: Sequence[Window], model: TextClassifier) -> WindowBatch:
     ids = torch.full((len(windows), width), model.pad_id, dtype=torch.long)
     attention = torch.zeros((len(windows), width), dtype=torch.long)
     content = torch.zeros((len(windows), width), dtype=torch.bool)
+    word_ids = torch.full((len(windows), width), -1, dtype=torch.long)
     for row, w in enumerate(windows):
         full = (*pre, *w.ids, *suf)
         ids[row, : len(full)] = torch.tensor(full, dtype=torch.long)
         attention[row, : len(full)] = 1
         content[row, len(pre) : len(pre) + len(w.ids)] = True
+        words = w.words if len(w.words) == len(w.ids) else range(len(w.ids))
+        word_ids[row, len(pre) : len(pre) + len(w.ids)] = torch.tensor(words, dtype=torch.long)
     device = model.device
     return WindowBatch(
         ids.to(device),
@@ -66,6 +89,7 @@ def collate(windows: Sequence[Window], model: TextClassifier) -> WindowBatch:
         content.to(device),
         len(pre),
         tuple(len(w.ids) for w in windows),
+        word_ids.to(device),
     )
 
 

@@ -1,0 +1,48 @@
+"""Occlusion (Zeiler & Fergus, 2014): slide a window of ``window`` tokens (or words) over the
+text, ``stride`` at a time; a token's score is the mean drop f(x) - f(x without the window)
+over the windows that contain it. With ``window=1`` it is leave-one-out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from torch import Tensor
+
+from wordlight.methods._perturb import (
+    check_count,
+    check_options,
+    features,
+    forward_budget,
+    removal_scores,
+    replacement_id,
+)
+from wordlight.methods._windows import WindowBatch
+from wordlight.methods.base import Attribution, Explainer
+from wordlight.models.protocol import TextClassifier
+
+
+@dataclass(frozen=True, kw_only=True)
+class Occlusion(Explainer):
+    name: ClassVar[str] = "occlusion"
+    summary: ClassVar[str] = "mean output drop when a sliding window of words/tokens is masked"
+
+    window: int = 3  # features (words or tokens) masked together
+    stride: int = 1
+    level: str = "word"  # "word": whole words (all their subword tokens); "token"
+    replace: str = "auto"  # id of a removed token: "mask" ([MASK]), "pad"; "auto": mask if any
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_count("window", self.window)
+        check_count("stride", self.stride)
+        check_options(self.level, self.replace)
+
+    def attribute(self, model: TextClassifier, batch: WindowBatch, targets: Tensor) -> Attribution:
+        feats = features(model, batch, self.level)
+        token = replacement_id(model, self.replace)
+        scores = removal_scores(
+            model, batch, targets, feats, self.window, self.stride, token, self.output,
+            forward_budget(self, model), self.name,
+        )  # fmt: skip
+        return Attribution(scores)
