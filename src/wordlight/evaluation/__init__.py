@@ -18,20 +18,36 @@ from wordlight.evaluation.faithfulness import (
     kendall_tau_loo,
     sufficiency,
 )
+from wordlight.evaluation.plausibility import (
+    PLAUSIBILITY_METRICS,
+    auprc,
+    evaluate_plausibility,
+    iou_f1,
+    token_f1,
+)
+from wordlight.evaluation.sanity import SanityResult, label_randomization, model_randomization
 
 __all__ = [
     "FAITHFULNESS_METRICS",
+    "PLAUSIBILITY_METRICS",
     "Curve",
+    "SanityResult",
     "aopc_comprehensiveness",
     "aopc_sufficiency",
+    "auprc",
     "comprehensiveness",
     "deletion_auc",
     "deletion_curves",
     "evaluate_faithfulness",
+    "evaluate_plausibility",
     "ferret_aopc_comprehensiveness",
     "ferret_aopc_sufficiency",
     "insertion_auc",
     "insertion_curves",
+    "iou_f1",
     "kendall_tau_loo",
+    "label_randomization",
+    "model_randomization",
     "sufficiency",
+    "token_f1",
 ]
