@@ -81,3 +81,25 @@ def test_label_randomization_refits_only_a_copy(linear_model):
         assert torch.equal(v, saved[k]), k
     with pytest.raises(InputError, match="2 labels for 6 texts"):
         label_randomization(clf, texts, [1, 0], "saliency")
+
+
+def test_head_step_matches_a_hand_reinitialised_head(linear_model):
+    """After the 'head' step, gradient x input on the logit is E[id] . W'_target with W' the head
+    re-initialised under the step's seed: rebuilt here by hand on a separate copy."""
+    import copy
+
+    from wordlight.methods.gradient_x_input import GradientXInput
+
+    clf, module, tok = linear_model
+    result = model_randomization(clf, TEXTS, GradientXInput(output="logit"), seed=7)
+    hand = copy.deepcopy(module)
+    torch.manual_seed(7)  # step 0 uses seed + 0
+    hand.head.reset_parameters()
+    for e, after in zip(result.before, result.after[0], strict=True):
+        ids = torch.tensor([tok.vocab[t.text.lower()] for t in e.tokens])
+        want = (hand.embedding.weight[ids] @ hand.head.weight[e.target]).detach().numpy()
+        np.testing.assert_allclose(after.scores, want, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(
+            e.scores, (module.embedding.weight[ids] @ module.head.weight[e.target]).detach(),
+            rtol=1e-5, atol=1e-6,
+        )  # fmt: skip

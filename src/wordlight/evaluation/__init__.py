@@ -4,6 +4,7 @@ with leave-one-out), plausibility against human rationales, sanity checks (Adeba
 
 from __future__ import annotations
 
+from wordlight.evaluation.compare import Comparison, compare
 from wordlight.evaluation.curves import Curve, deletion_curves, insertion_curves
 from wordlight.evaluation.faithfulness import (
     FAITHFULNESS_METRICS,
@@ -28,6 +29,7 @@ from wordlight.evaluation.plausibility import (
 from wordlight.evaluation.sanity import SanityResult, label_randomization, model_randomization
 
 __all__ = [
+    "Comparison",
     "FAITHFULNESS_METRICS",
     "PLAUSIBILITY_METRICS",
     "Curve",
@@ -35,6 +37,7 @@ __all__ = [
     "aopc_comprehensiveness",
     "aopc_sufficiency",
     "auprc",
+    "compare",
     "comprehensiveness",
     "deletion_auc",
     "deletion_curves",
