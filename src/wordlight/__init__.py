@@ -5,16 +5,20 @@ Public API only. Heavy libraries (transformers, matplotlib, pandas) load when fi
 
 from __future__ import annotations
 
-from wordlight.api import explain, make_explainer
+from wordlight.api import explain, explain_layers, make_explainer
 from wordlight.errors import DataError, InputError, ModelError, TargetError, WordlightError
 from wordlight.explanation import Explanation, Token, Word
 from wordlight.io import load_explanations, save_explanations
+from wordlight.layer_explanation import LayerExplanation
 from wordlight.methods import (
     METHODS,
     Explainer,
     GradientXInput,
     Information,
     IntegratedGradients,
+    LayerConductance,
+    LayerInformation,
+    LayerIntegratedGradients,
     Saliency,
 )
 from wordlight.models.loading import load_model
@@ -32,6 +36,10 @@ __all__ = [
     "Information",
     "InputError",
     "IntegratedGradients",
+    "LayerConductance",
+    "LayerExplanation",
+    "LayerInformation",
+    "LayerIntegratedGradients",
     "LayeredClassifier",
     "ModelError",
     "Saliency",
@@ -44,6 +52,7 @@ __all__ = [
     "WordlightError",
     "__version__",
     "explain",
+    "explain_layers",
     "load_explanations",
     "load_model",
     "make_explainer",

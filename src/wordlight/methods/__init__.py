@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+from wordlight.methods._layer_base import LayerMethod
 from wordlight.methods.base import Attribution, Explainer
 from wordlight.methods.gradient_x_input import GradientXInput
 from wordlight.methods.information import Information
 from wordlight.methods.integrated_gradients import IntegratedGradients
+from wordlight.methods.layer_conductance import LayerConductance
+from wordlight.methods.layer_information import LayerInformation
+from wordlight.methods.layer_integrated_gradients import LayerIntegratedGradients
 from wordlight.methods.saliency import Saliency
 
 METHODS: dict[str, type[Explainer]] = {
     cls.name: cls for cls in (Saliency, GradientXInput, IntegratedGradients, Information)
 }
+# Layer methods: scores at every encoder layer, one LayerExplanation per text (`wordlight layers`)
+LAYER_METHODS: dict[str, type[LayerMethod]] = {
+    cls.name: cls for cls in (LayerIntegratedGradients, LayerConductance, LayerInformation)
+}
 
 __all__ = [
+    "LAYER_METHODS",
     "METHODS",
     "Attribution",
     "Explainer",
     "GradientXInput",
     "Information",
     "IntegratedGradients",
+    "LayerConductance",
+    "LayerInformation",
+    "LayerIntegratedGradients",
+    "LayerMethod",
     "Saliency",
 ]
