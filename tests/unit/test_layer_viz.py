@@ -126,3 +126,19 @@ def test_report_embeds_every_figure_as_png_and_escapes_text(lig):
     assert all(base64.b64decode(i).startswith(b"\x89PNG\r\n\x1a\n") for i in images)
     assert "&lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page
     assert "http://" not in page and "https://" not in page and "<script" not in page
+
+
+def test_profile_is_the_mean_abs_over_text_tokens_and_types():
+    from wordlight.layer_summary import layer_profile
+    from wordlight.viz import profile_plot
+
+    a = fake_information(np.array([[9.0, 1.0, -2.0, 9.0], [9.0, 3.0, 4.0, 9.0]]))
+    b = fake_information(np.array([[9.0, -5.0, 0.0, 9.0], [9.0, 1.0, 2.0, 9.0]]))
+    profile = layer_profile([a, b])
+    np.testing.assert_allclose(profile.mean_abs, [(1 + 2 + 5 + 0) / 4, (3 + 4 + 1 + 2) / 4])
+    np.testing.assert_allclose(profile.by_type["good"], [3.0, 2.0])
+    assert profile.counts == {"good": 2, "fun": 2} and profile.top_types(1) == ["fun"]
+    lines = profile_plot(profile).axes[0].get_lines()
+    np.testing.assert_allclose(lines[0].get_ydata(), profile.mean_abs)
+    with pytest.raises(InputError, match="same layers"):
+        layer_profile([a, LayerExplanation.from_dict({**a.to_dict(), "layers": [2, 3]})])

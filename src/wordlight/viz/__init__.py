@@ -10,6 +10,7 @@ from wordlight.viz.layer_plots import (
     information_curves,
     layer_distribution,
     layer_heatmap,
+    profile_plot,
 )
 from wordlight.viz.layer_report import render_layer_report, save_layer_report
 from wordlight.viz.terminal import render_terminal
@@ -21,6 +22,7 @@ __all__ = [
     "information_curves",
     "layer_distribution",
     "layer_heatmap",
+    "profile_plot",
     "render_html",
     "render_layer_report",
     "render_terminal",

@@ -18,6 +18,7 @@ import numpy as np
 
 from wordlight.errors import InputError
 from wordlight.layer_explanation import LayerExplanation
+from wordlight.layer_summary import LayerProfile
 from wordlight.viz.colors import score_to_rgb
 
 _HINT = "pip install 'wordlight[viz]'"
@@ -179,6 +180,28 @@ def information_curves(result: LayerExplanation) -> Any:
     grid.set_yticks(range(len(words)), words, fontsize=8)
     fig.colorbar(image, ax=grid, fraction=0.05).set_label("H (nats)", fontsize=8)
     grid.set_title("the same as a heatmap (darker = more kept)", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def profile_plot(profile: LayerProfile, k: int = 8) -> Any:
+    """Mean |score| per layer over a dataset (thick line) and per token type (the ``k`` most
+    frequent types)."""
+    mpl = _matplotlib()
+    names = ["emb" if x == 0 else f"L{x}" for x in profile.layers]
+    fig = mpl.figure.Figure(figsize=(7.5, 3.8))
+    ax = fig.add_subplot()
+    x = range(len(names))
+    ax.plot(x, profile.mean_abs, color="#111", linewidth=2.5, label="all text tokens")
+    cmap = mpl.colormaps["tab10"]
+    for j, token in enumerate(profile.top_types(k)):
+        label = f"{token!r} (×{profile.counts[token]})"
+        ax.plot(x, profile.by_type[token], color=cmap(j % 10), linewidth=1, label=label)
+    ax.set_xticks(x, names)
+    ax.set_xlabel("layer")
+    ax.set_ylabel("mean |score| per token")
+    ax.set_title(f"over {profile.n_texts} texts", fontsize=9)
+    ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     return fig
 

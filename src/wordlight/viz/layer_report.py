@@ -22,6 +22,7 @@ from wordlight.viz.layer_plots import (
     layer_distribution,
     layer_heatmap,
     layer_names,
+    profile_plot,
 )
 
 _ESC = html.escape
@@ -92,6 +93,11 @@ def render_layer_report(
         "the model saw (special tokens in grey); rows are layers (emb = embedding output)."
     )
     body = "".join(_section(r, normalise, token) for r in items) or "<p>No results.</p>"
+    if len(items) > 1 and len({r.layers for r in items}) == 1:
+        from wordlight.layer_summary import layer_profile
+
+        summary = _img(profile_plot(layer_profile(items)), "mean |score| per layer over texts")
+        body = f'<h2 style="font-size:16px">All {len(items)} results</h2>{summary}{body}'
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{_ESC(title)}</title>\n</head>\n"
