@@ -184,3 +184,21 @@ def test_a_text_too_long_for_one_pass_is_refused(tiny_bert):
     clf = load_model(*tiny_bert)
     with pytest.raises(InputError, match="at most 62 per text"):
         LayerIntegratedGradients().explain(clf, " ".join(["good"] * 70))
+
+
+def test_layer_results_save_and_reload(tiny_bert, tmp_path):
+    from wordlight.layer_explanation import load_layer_explanations, save_layer_explanations
+
+    exps = LayerIntegratedGradients(n_steps=4).explain(load_model(*tiny_bert), TEXTS[:2])
+    path = tmp_path / "layers.jsonl"
+    save_layer_explanations(exps, str(path))
+    back = load_layer_explanations(str(path))
+    for a, b in zip(exps, back, strict=True):
+        assert (a.tokens, a.special, a.layers, a.words) == (b.tokens, b.special, b.layers, b.words)
+        np.testing.assert_array_equal(a.scores, b.scores)
+        np.testing.assert_array_equal(a.deltas, b.deltas)
+        one = b.explanation(1)
+        np.testing.assert_array_equal(one.scores, a.scores[1, a.content])
+    path.write_text("not json\n")
+    with pytest.raises(InputError, match="not a saved wordlight layer file"):
+        load_layer_explanations(str(path))
