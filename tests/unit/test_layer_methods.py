@@ -202,3 +202,25 @@ def test_layer_results_save_and_reload(tiny_bert, tmp_path):
     path.write_text("not json\n")
     with pytest.raises(InputError, match="not a saved wordlight layer file"):
         load_layer_explanations(str(path))
+
+
+def test_an_element_constant_over_the_data_gets_weight_zero_not_inf():
+    # the default model's last layer has dimensions whose std over movie snippets is ~1e-32;
+    # 1/r^2 overflowed float32 and every information score at that layer became NaN
+    from wordlight.methods._information_core import FitSettings, _Problem
+
+    x = torch.randn(1, 3, 4)
+
+    def phi(xs, which):
+        return xs * 2.0
+
+    tiny = torch.tensor([1.0, 0.5, 3.6e-32, 2.0])
+    zero = torch.tensor([1.0, 0.5, 0.0, 2.0])
+    perturb = torch.ones(1, 3, dtype=torch.bool)
+    a = _Problem(phi, x, perturb, tiny, None, FitSettings()).weight
+    b = _Problem(phi, x, perturb, zero, None, FitSettings()).weight
+    assert torch.isfinite(a).all() and (a[..., 2] == 0).all()
+    torch.testing.assert_close(a, b)
+    r = np.array([1.0, 0.5, 0.0, 2.0])  # published loss: w = (1/r^2) / M, M = 3 x 4 elements
+    expected = np.divide(1.0, r**2, out=np.zeros(4), where=r > 0) / 12
+    np.testing.assert_allclose(a[0, 0].numpy(), expected, rtol=1e-6)

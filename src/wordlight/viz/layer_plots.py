@@ -55,8 +55,9 @@ def heatmap_values(
     ``[-vmax, vmax]`` (``scale`` or the max ``|score|``), or each row ÷ its own max ``|score|``."""
     scores = np.asarray(result.scores, dtype=np.float64)
     if normalise:
-        peak = np.nanmax(np.abs(scores), axis=1, keepdims=True)
-        peak = np.where(np.isfinite(peak) & (peak > 0), peak, 1.0)
+        finite = np.where(np.isfinite(scores), np.abs(scores), 0.0)
+        peak = finite.max(axis=1, keepdims=True)
+        peak = np.where(peak > 0, peak, 1.0)  # an all-zero or all-NaN row stays as it is
         return scores / peak, 1.0
     if scale is not None:
         if not (np.isfinite(scale) and scale > 0):
