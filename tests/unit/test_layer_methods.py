@@ -224,3 +224,17 @@ def test_an_element_constant_over_the_data_gets_weight_zero_not_inf():
     r = np.array([1.0, 0.5, 0.0, 2.0])  # published loss: w = (1/r^2) / M, M = 3 x 4 elements
     expected = np.divide(1.0, r**2, out=np.zeros(4), where=r > 0) / 12
     np.testing.assert_allclose(a[0, 0].numpy(), expected, rtol=1e-6)
+
+
+def test_explain_layers_is_the_method_and_checks_its_arguments(tiny_bert):
+    from wordlight import explain_layers
+
+    clf = load_model(*tiny_bert)
+    (a,) = explain_layers(clf, TEXTS[1], "layer_conductance", n_steps=4, layers=(0, -1))
+    (b,) = LayerConductance(n_steps=4, layers=(0, 2)).explain(clf, TEXTS[1])
+    assert a.layers == b.layers == (0, 2)
+    np.testing.assert_array_equal(a.scores, b.scores)
+    with pytest.raises(InputError, match="layer method"):
+        explain_layers(clf, TEXTS[1], "saliency")
+    with pytest.raises(InputError, match="no parameter 'steps'"):
+        explain_layers(clf, TEXTS[1], "layer_conductance", steps=4)
