@@ -154,7 +154,7 @@ def test_layer_conductance_equals_captum_on_every_layer(arch):
 
 def test_information_per_layer_is_the_information_method_at_each_layer(tiny_bert):
     clf = load_model(*tiny_bert)
-    fast = dict(regularization="self", max_iterations=30)
+    fast = dict(regularization="self", max_iterations=20, samples=2)
     (exp,) = LayerInformation(**fast).explain(clf, TEXTS[1])
     assert exp.layers == (1, 2)
     assert np.isnan(exp.scores[:, list(exp.special)]).all()
