@@ -68,3 +68,15 @@ def test_bad_input_is_one_line_and_exit_2(model_dir, capsys, extra, message):
     assert main(["layers", "a bad plot", "--model", model_dir, *FAST, *extra]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_methods_lists_the_layer_methods(capsys):
+    import dataclasses
+
+    from wordlight.methods import LAYER_METHODS
+
+    assert main(["methods"]) == 0
+    out = capsys.readouterr().out.split("layer methods")[1]
+    for name, cls in LAYER_METHODS.items():
+        assert f"{name}: {cls.summary}" in out
+        assert all(f"    {f.name} = " in out for f in dataclasses.fields(cls))
