@@ -5,10 +5,11 @@ Public API only. Heavy libraries (transformers, matplotlib, pandas) load when fi
 
 from __future__ import annotations
 
-from wordlight.api import explain, make_explainer
+from wordlight.api import explain, explain_layers, make_explainer
 from wordlight.errors import DataError, InputError, ModelError, TargetError, WordlightError
 from wordlight.explanation import Explanation, Token, Word
 from wordlight.io import load_explanations, save_explanations
+from wordlight.layer_explanation import LayerExplanation
 from wordlight.methods import (
     METHODS,
     Explainer,
@@ -16,6 +17,9 @@ from wordlight.methods import (
     Information,
     IntegratedGradients,
     KernelShap,
+    LayerConductance,
+    LayerInformation,
+    LayerIntegratedGradients,
     LeaveOneOut,
     Lime,
     Occlusion,
@@ -37,6 +41,10 @@ __all__ = [
     "InputError",
     "IntegratedGradients",
     "KernelShap",
+    "LayerConductance",
+    "LayerExplanation",
+    "LayerInformation",
+    "LayerIntegratedGradients",
     "LayeredClassifier",
     "LeaveOneOut",
     "Lime",
@@ -52,6 +60,7 @@ __all__ = [
     "WordlightError",
     "__version__",
     "explain",
+    "explain_layers",
     "load_explanations",
     "load_model",
     "make_explainer",

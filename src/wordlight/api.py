@@ -8,7 +8,8 @@ from typing import Any
 
 from wordlight.errors import InputError, one_of
 from wordlight.explanation import Explanation
-from wordlight.methods import METHODS, Explainer
+from wordlight.layer_explanation import LayerExplanation
+from wordlight.methods import LAYER_METHODS, METHODS, Explainer, LayerMethod
 from wordlight.methods._targets import Target
 
 
@@ -61,3 +62,35 @@ def make_explainer(method: str | Explainer, **params: Any) -> Explainer:
 def method_parameters(method: str) -> Mapping[str, Any]:
     """Parameter names of a method and their defaults."""
     return {f.name: f.default for f in dataclasses.fields(METHODS[method])}
+
+
+def explain_layers(
+    model: Any,
+    texts: str | Sequence[str],
+    method: str | LayerMethod = "layer_integrated_gradients",
+    *,
+    target: Target = None,
+    progress: bool | None = None,
+    **params: Any,
+) -> list[LayerExplanation]:
+    """Scores at every encoder layer: one LayerExplanation per text (per class with "all").
+
+    ``method``: layer_integrated_gradients, layer_conductance or information (``LAYER_METHODS``);
+    ``params`` its hyperparameters, e.g. ``layers=(0, 3, 6)``, ``n_steps=32``, ``keep_dims=True``.
+    """
+    from wordlight.models.loading import load_model
+
+    if isinstance(method, LayerMethod):
+        layer_method = dataclasses.replace(method, **params) if params else method
+    else:
+        if method not in LAYER_METHODS:
+            raise one_of("layer method", method, LAYER_METHODS)
+        cls = LAYER_METHODS[method]
+        names = [f.name for f in dataclasses.fields(cls)]
+        unknown = [k for k in params if k not in names]
+        if unknown:
+            raise InputError(
+                f"{method} has no parameter {unknown[0]!r}; its parameters are: {', '.join(names)}"
+            )
+        layer_method = cls(**params)
+    return layer_method.explain(load_model(model), texts, target, progress=progress)

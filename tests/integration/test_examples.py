@@ -27,3 +27,16 @@ def test_demo_explains_movie_snippets(tmp_path, capsys):
         assert np.isclose(e.word_scores.sum(), e.scores.sum())
     assert (tmp_path / "demo.html").read_text(encoding="utf-8").count("<mark") >= 30
     assert (tmp_path / "demo.jsonl").read_text(encoding="utf-8").count("\n") == 5
+
+
+@pytest.mark.slow
+def test_layers_report_example_is_complete_per_layer(tmp_path):
+    spec = importlib.util.spec_from_file_location("layers", EXAMPLES / "layers_report.py")
+    layers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(layers)
+    results = layers.main(str(tmp_path), n_steps=8, information=False)
+    rare = results[0]
+    assert rare.target_label == "positive" and rare.layers == tuple(range(7))
+    np.testing.assert_allclose(rare.scores.sum(1), rare.gap, atol=0.02 * abs(rare.gap))
+    assert (tmp_path / "report.html").read_text("utf-8").count("data:image/png") >= 9
+    assert (tmp_path / "rare-birds-heatmap.png").read_bytes().startswith(b"\x89PNG")

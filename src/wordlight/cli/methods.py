@@ -13,10 +13,15 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from wordlight.methods import METHODS
+    from wordlight.methods import LAYER_METHODS, METHODS
 
     for name, cls in METHODS.items():
         print(f"{name}: {cls.summary}")
         for f in dataclasses.fields(cls):
+            print(f"    {f.name} = {f.default!r}")
+    print("\nlayer methods (`wordlight layers --method NAME`):")
+    for name, layer_cls in LAYER_METHODS.items():
+        print(f"{name}: {layer_cls.summary}")
+        for f in dataclasses.fields(layer_cls):
             print(f"    {f.name} = {f.default!r}")
     return 0

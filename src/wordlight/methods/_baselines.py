@@ -10,6 +10,7 @@ from wordlight.methods._windows import WindowBatch
 from wordlight.models.protocol import TextClassifier
 
 BASELINES = ("pad", "mask", "zero")
+TOKEN_BASELINES = ("pad", "mask")  # baselines that are texts: every layer has activations for them
 
 
 def baseline_embeddings(model: TextClassifier, batch: WindowBatch, kind: str) -> Tensor:
@@ -17,8 +18,12 @@ def baseline_embeddings(model: TextClassifier, batch: WindowBatch, kind: str) ->
     if kind == "zero":
         x = model.embed(batch.ids)
         return x.masked_fill(batch.content_mask.unsqueeze(-1), 0.0)
+    return model.embed(baseline_ids(model, batch, kind))
+
+
+def baseline_ids(model: TextClassifier, batch: WindowBatch, kind: str) -> Tensor:
+    """The baseline text: every text token replaced by [PAD] (``pad``) or [MASK] (``mask``)."""
     if kind == "mask" and model.mask_id is None:
         raise InputError("this model's tokenizer has no mask token; use baseline='pad' or 'zero'")
     token = model.pad_id if kind == "pad" else int(model.mask_id)  # type: ignore[arg-type]
-    ids = torch.where(batch.content_mask, torch.full_like(batch.ids, token), batch.ids)
-    return model.embed(ids)
+    return torch.where(batch.content_mask, torch.full_like(batch.ids, token), batch.ids)

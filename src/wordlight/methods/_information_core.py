@@ -97,7 +97,11 @@ class _Problem:
             weight = mask / mean_sq.clamp_min(1e-30).view(-1, *[1] * (len(shape) - 1))
         else:
             r = torch.as_tensor(regularization, dtype=self.s0.dtype, device=x.device).expand(shape)
-            ok = torch.isfinite(r) & (r > 0)
+            finite = torch.isfinite(r)
+            # an element that does not vary over the data (std ~1e-32 happens in a last layer)
+            # carries no information: weight 0 like r = 0, instead of 1/r^2 overflowing to inf
+            floor = 1e-6 * torch.where(finite, r, 0).max().clamp_min(0)
+            ok = finite & (r > floor)
             weight = torch.where(ok, mask / torch.where(ok, r, 1).square(), 0)
         n_words = self.perturb.sum(1).clamp_min(1).to(self.s0.dtype)
         if s.normalised:

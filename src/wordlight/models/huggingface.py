@@ -122,6 +122,9 @@ class HuggingFaceClassifier:
     def embedding_output(self, input_ids: Tensor) -> Tensor:
         return self.encoder_layers.embedding_output(input_ids.to(self.device))
 
+    def embedding_output_from_words(self, word_embeddings: Tensor) -> Tensor:
+        return self.encoder_layers.embedding_output_from_words(word_embeddings)
+
     def hidden_state(
         self, hidden: Tensor, attention_mask: Tensor, layer: int, *, from_layer: int = 0
     ) -> Tensor:

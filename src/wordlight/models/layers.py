@@ -99,6 +99,13 @@ class EncoderLayers:
         project = getattr(base, "embeddings_project", None)  # ELECTRA: embedding -> hidden size
         return project(out) if project is not None else out
 
+    def embedding_output_from_words(self, word_embeddings: Tensor) -> Tensor:
+        """Hidden state 0 from word embeddings (what ``inputs_embeds`` feeds the model)."""
+        base: Any = self.base
+        out = base.embeddings(input_ids=None, inputs_embeds=word_embeddings)
+        project = getattr(base, "embeddings_project", None)
+        return project(out) if project is not None else out
+
     def hidden_state(
         self, hidden: Tensor, attention_mask: Tensor, layer: int, *, from_layer: int = 0
     ) -> Tensor:

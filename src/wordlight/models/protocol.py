@@ -78,6 +78,10 @@ class LayeredClassifier(TextClassifier, Protocol):
         """Hidden state 0 (batch, tokens, hidden) of token ids (batch, tokens)."""
         ...
 
+    def embedding_output_from_words(self, word_embeddings: Tensor) -> Tensor:
+        """Hidden state 0 from word embeddings (batch, tokens, dim), as ``inputs_embeds`` does."""
+        ...
+
     def hidden_state(
         self, hidden: Tensor, attention_mask: Tensor, layer: int, *, from_layer: int = 0
     ) -> Tensor:

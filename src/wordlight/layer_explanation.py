@@ -1,0 +1,181 @@
+"""LayerExplanation: one text's scores at every layer of an encoder, for one target class.
+
+Rows are layers (``layers[r]``: 0 = the embedding block's output, k = encoder layer k), columns
+are every position the model saw: the special tokens ([CLS], [SEP], <s> ...) are kept, because
+deeper layers move attribution onto them (a BERT classifier reads only [CLS] after the last
+layer). ``explanation(layer)`` gives the usual one-layer :class:`Explanation` over the text's own
+tokens, which every renderer, ``top_words`` and ``to_frame`` already take. No maths or drawing here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from wordlight.aggregation import aggregate_words
+from wordlight.errors import InputError
+from wordlight.explanation import Explanation, Token, Word, _jsonable
+
+
+@dataclass(frozen=True, eq=False)
+class LayerExplanation:
+    """``scores[r, i]``: layer ``layers[r]``'s score for position ``tokens[i]`` (special or not).
+
+    ``dims`` (optional, not saved): the per-hidden-dimension values ``(rows, positions, hidden)``
+    whose sum over the last axis is ``scores``. ``deltas[r]``: completeness delta of row r
+    (sum of the row minus f(x) - f(x')) for path methods.
+    """
+
+    text: str
+    tokens: tuple[Token, ...]  # every position, special tokens included
+    special: tuple[bool, ...]  # True where tokens[i] is a special token
+    layers: tuple[int, ...]
+    scores: np.ndarray  # (rows, positions)
+    target: int
+    target_label: str
+    labels: tuple[str, ...]
+    probabilities: np.ndarray
+    method: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    deltas: np.ndarray | None = None  # (rows,)
+    gap: float | None = None  # f(x) - f(x') for path methods
+    dims: np.ndarray | None = None  # (rows, positions, hidden), kept in memory only
+    words: tuple[Word, ...] = ()
+
+    def __post_init__(self) -> None:
+        scores = np.asarray(self.scores, dtype=np.float64)
+        if scores.shape != (len(self.layers), len(self.tokens)):
+            raise ValueError(
+                f"scores {scores.shape} do not match {len(self.layers)} layers x "
+                f"{len(self.tokens)} tokens"
+            )
+        if len(self.special) != len(self.tokens):
+            raise ValueError(f"{len(self.special)} special flags for {len(self.tokens)} tokens")
+        object.__setattr__(self, "scores", scores)
+        object.__setattr__(self, "probabilities", np.asarray(self.probabilities, np.float64))
+        if self.deltas is not None:
+            object.__setattr__(self, "deltas", np.asarray(self.deltas, np.float64))
+        if not self.words:
+            object.__setattr__(self, "words", self.explanation(self.layers[0]).words)
+
+    # --- views -------------------------------------------------------------------------
+    @property
+    def content(self) -> np.ndarray:
+        """Indices of the text's own tokens (not special) in ``tokens``."""
+        return np.flatnonzero(~np.asarray(self.special, dtype=bool))
+
+    @property
+    def token_labels(self) -> list[str]:
+        """A label per position: the text it covers, or the special token's name."""
+        return [t.text for t in self.tokens]
+
+    def row(self, layer: int) -> int:
+        """The row of ``layer``, or an InputError listing the layers this result has."""
+        if layer not in self.layers:
+            valid = ", ".join(str(x) for x in self.layers)
+            raise InputError(f"layer {layer!r} is not in this result; it has layers {valid}")
+        return self.layers.index(layer)
+
+    def word_scores(self, how: str = "sum") -> np.ndarray:
+        """(rows, words): each row's token scores aggregated into words (sign kept)."""
+        content = self.content
+        return aggregate_words(self.scores[:, content], [w.token_indices for w in self.words], how)
+
+    def explanation(self, layer: int, word_aggregation: str = "sum") -> Explanation:
+        """Layer ``layer`` as an ordinary Explanation over the text's own tokens."""
+        r = self.row(layer)
+        content = self.content
+        return Explanation(
+            text=self.text,
+            tokens=tuple(self.tokens[i] for i in content),
+            scores=self.scores[r, content],
+            target=self.target,
+            target_label=self.target_label,
+            labels=self.labels,
+            probabilities=self.probabilities,
+            method=self.method,
+            params={**self.params, "layer": layer},
+            completeness_delta=None if self.deltas is None else float(self.deltas[r]),
+            word_aggregation=word_aggregation,
+            words=self.words,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"LayerExplanation(method={self.method!r}, target={self.target_label!r}, "
+            f"layers={list(self.layers)}, text={self.text[:40]!r})"
+        )
+
+    # --- serialisation -----------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready; ``LayerExplanation.from_dict(d)`` rebuilds it (``dims`` is not saved)."""
+        return {
+            "kind": "layers",
+            "text": self.text,
+            "tokens": [[t.text, t.start, t.end] for t in self.tokens],
+            "special": list(self.special),
+            "layers": list(self.layers),
+            "scores": self.scores.tolist(),
+            "words": [[w.text, w.start, w.end, list(w.token_indices)] for w in self.words],
+            "target": self.target,
+            "target_label": self.target_label,
+            "labels": list(self.labels),
+            "probabilities": self.probabilities.tolist(),
+            "method": self.method,
+            "params": _jsonable(dict(self.params)),
+            "deltas": None if self.deltas is None else self.deltas.tolist(),
+            "gap": self.gap,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LayerExplanation:
+        deltas = data.get("deltas")
+        return cls(
+            text=data["text"],
+            tokens=tuple(Token(t, int(s), int(e)) for t, s, e in data["tokens"]),
+            special=tuple(bool(s) for s in data["special"]),
+            layers=tuple(int(x) for x in data["layers"]),
+            scores=np.asarray(data["scores"], dtype=np.float64),
+            target=int(data["target"]),
+            target_label=data["target_label"],
+            labels=tuple(data["labels"]),
+            probabilities=np.asarray(data["probabilities"], dtype=np.float64),
+            method=data["method"],
+            params=dict(data.get("params", {})),
+            deltas=None if deltas is None else np.asarray(deltas, dtype=np.float64),
+            gap=data.get("gap"),
+            words=tuple(
+                Word(t, int(s), int(e), tuple(int(i) for i in idx))
+                for t, s, e, idx in data.get("words", [])
+            ),
+        )
+
+
+def save_layer_explanations(items: list[LayerExplanation], path: str) -> None:
+    """JSON Lines, one LayerExplanation per line."""
+    import json
+    from pathlib import Path
+
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in items),
+        encoding="utf-8",
+    )
+
+
+def load_layer_explanations(path: str) -> list[LayerExplanation]:
+    import json
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{path} does not exist or is not a file")
+    try:
+        rows = [json.loads(line) for line in p.read_text("utf-8").splitlines() if line.strip()]
+        return [LayerExplanation.from_dict(r) for r in rows]
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"{path} is not a saved wordlight layer file: {exc}") from exc

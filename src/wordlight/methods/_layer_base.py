@@ -1,0 +1,220 @@
+"""The template of the layer methods: texts in, one LayerExplanation per (text, target) out.
+
+A layer method is a frozen dataclass of hyperparameters that implements ``attribute_layers`` on
+a padded batch: scores for every requested layer at every position (special tokens included).
+Validation, targets, prediction, batching by length and assembling the results live here once.
+Each text must fit in one forward pass (no windows: a layer's view of a text cut into windows
+is not the layer's view of the text).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import torch
+from torch import Tensor
+from tqdm.auto import tqdm
+
+from wordlight.errors import InputError, ModelError, one_of
+from wordlight.explanation import Token
+from wordlight.layer_explanation import LayerExplanation
+from wordlight.methods._engine import OUTPUTS, forward_outputs
+from wordlight.methods._targets import Target, resolve_targets
+from wordlight.methods._windows import WindowBatch, collate, length_buckets, make_windows
+from wordlight.methods.base import CPU_ROW_BUDGET, GPU_ROW_BUDGET, GROUP_TOKENS, check_texts
+from wordlight.models.protocol import Encoding, LayeredClassifier, TextClassifier
+
+
+@dataclass(frozen=True)
+class LayerAttribution:
+    """What ``attribute_layers`` returns for B texts and R layers (one target per text)."""
+
+    scores: Tensor  # (B, R, T)
+    dims: Tensor | None = None  # (B, R, T, D) per hidden dimension, sums to scores
+    delta: Tensor | None = None  # (B, R) completeness delta per layer
+    gap: Tensor | None = None  # (B,) f(x) - f(x')
+
+
+@dataclass(frozen=True, kw_only=True)
+class LayerMethod(ABC):
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    first_layer: ClassVar[int] = 0  # the lowest layer the method can explain
+
+    layers: tuple[int, ...] | None = None  # None: every layer the method can explain
+    output: str = "probability"
+    max_batch_tokens: int | None = None
+    keep_dims: bool = False  # keep the per-dimension values (for distribution plots)
+
+    def __post_init__(self) -> None:
+        if self.output not in OUTPUTS:
+            raise one_of("output", self.output, OUTPUTS)
+        if self.max_batch_tokens is not None and self.max_batch_tokens < 1:
+            raise InputError(f"max_batch_tokens must be >= 1, got {self.max_batch_tokens}")
+        if self.layers is not None:
+            object.__setattr__(self, "layers", tuple(self.layers))
+            if not self.layers:
+                raise InputError("layers is empty; give at least one layer index or None for all")
+
+    @abstractmethod
+    def attribute_layers(
+        self, model: LayeredClassifier, batch: WindowBatch, targets: Tensor, rows: tuple[int, ...]
+    ) -> LayerAttribution:
+        """Scores (B, R, T) of every position at each layer of ``rows`` towards ``targets`` (B,)."""
+
+    def row_budget(self, model: TextClassifier) -> int:
+        if self.max_batch_tokens is not None:
+            return self.max_batch_tokens
+        return CPU_ROW_BUDGET if model.device.type == "cpu" else GPU_ROW_BUDGET
+
+    def params(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def resolve_layers(self, model: LayeredClassifier) -> tuple[int, ...]:
+        """The layers to explain as indices; an InputError listing the valid ones otherwise."""
+        n = model.n_layers
+        low = self.first_layer
+        if self.layers is None:
+            return tuple(range(low, n + 1))
+        out = []
+        for layer in self.layers:
+            if isinstance(layer, bool) or not isinstance(layer, int) or not -n <= layer <= n:
+                raise InputError(
+                    f"layer {layer!r} is out of range: this model has {n} encoder layers; "
+                    f"{self.name} takes {low}..{n} ({'0 = embedding output, ' if low == 0 else ''}"
+                    "-1 = the last)"
+                )
+            index = layer + n + 1 if layer < 0 else layer
+            if index < low:
+                raise InputError(f"{self.name} starts at layer {low}; choose {low}..{n}")
+            out.append(index)
+        return tuple(dict.fromkeys(out))
+
+    def explain(
+        self,
+        model: TextClassifier,
+        texts: str | Sequence[str],
+        target: Target = None,
+        *,
+        progress: bool | None = None,
+    ) -> list[LayerExplanation]:
+        """One LayerExplanation per text (per class for ``target="all"``), in the order given."""
+        texts = check_texts(texts)
+        layered = layered_model(model)
+        rows = self.resolve_layers(layered)
+        encodings = model.encode(texts)
+        room = model.max_length - len(model.prefix_ids) - len(model.suffix_ids)
+        for i, enc in enumerate(encodings):
+            if not enc.ids:
+                raise InputError(f"text {i} ({enc.text[:30]!r}) has no tokens the model knows")
+            if len(enc.ids) > room:
+                raise InputError(
+                    f"text {i} has {len(enc.ids)} tokens; layer analysis takes at most {room} "
+                    "per text (one forward pass); shorten it"
+                )
+        windows = make_windows(encodings, model)
+        budget = self.row_budget(model)
+        groups = length_buckets(windows, max(budget, GROUP_TOKENS))
+        out: list[list[LayerExplanation]] = [[] for _ in texts]
+        disable = None if progress is None else not progress
+        if progress is None and len(texts) <= 8:
+            disable = True
+        with model.evaluating():
+            probs = np.zeros((len(texts), len(model.labels)))
+            for group in groups:
+                batch = collate([windows[j] for j in group], model)
+                with torch.inference_mode():
+                    x = model.embed(batch.ids)
+                p = forward_outputs(model, x, batch.attention_mask, "probability", budget)
+                probs[group] = p.cpu().numpy()
+            targets = resolve_targets(target, model.labels, probs)
+            bar = tqdm(total=len(texts), desc=self.name, unit="text", disable=disable)
+            for group in groups:
+                batch = collate([windows[j] for j in group], model)
+                for k in range(targets.shape[1]):
+                    t = torch.as_tensor(targets[group, k], device=batch.ids.device)
+                    attr = self.attribute_layers(layered, batch, t, rows)
+                    for row, j in enumerate(group):
+                        out[j].append(
+                            self._assemble(model, encodings[j], batch, row, attr, int(t[row]),
+                                           rows, probs[j])
+                        )  # fmt: skip
+                bar.update(len(group))
+            bar.close()
+        return [e for per_text in out for e in per_text]
+
+    def _assemble(
+        self,
+        model: TextClassifier,
+        enc: Encoding,
+        batch: WindowBatch,
+        row: int,
+        attr: LayerAttribution,
+        target: int,
+        rows: tuple[int, ...],
+        probs: np.ndarray,
+    ) -> LayerExplanation:
+        n = len(enc.ids)
+        width = batch.n_prefix + n + len(model.suffix_ids)
+        names = special_names(model)
+        end = len(enc.text)
+        tokens = (
+            *(Token(names(i), 0, 0) for i in model.prefix_ids),
+            *(
+                Token(enc.text[s:e] if e > s else name, s, e)
+                for name, (s, e) in zip(enc.token_texts, enc.offsets, strict=True)
+            ),
+            *(Token(names(i), end, end) for i in model.suffix_ids),
+        )
+        special = (True,) * batch.n_prefix + (False,) * n + (True,) * len(model.suffix_ids)
+        dims = None
+        if self.keep_dims and attr.dims is not None:
+            dims = attr.dims[row, :, :width].detach().float().cpu().numpy()
+        return LayerExplanation(
+            text=enc.text,
+            tokens=tokens,
+            special=special,
+            layers=rows,
+            scores=attr.scores[row, :, :width].detach().float().cpu().numpy(),
+            target=target,
+            target_label=model.labels[target],
+            labels=tuple(model.labels),
+            probabilities=probs,
+            method=self.name,
+            params={**self.params(), **self.extra_params(model)},
+            deltas=None if attr.delta is None else attr.delta[row].detach().cpu().numpy(),
+            gap=None if attr.gap is None else float(attr.gap[row]),
+            dims=dims,
+        )
+
+    def extra_params(self, model: TextClassifier) -> dict[str, Any]:
+        """Facts about the run worth saving with the result (e.g. the hidden size)."""
+        return {}
+
+
+def layered_model(model: TextClassifier) -> LayeredClassifier:
+    """``model`` as a LayeredClassifier, or a ModelError saying it has no encoder layers."""
+    if not isinstance(model, LayeredClassifier):
+        raise ModelError(
+            f"{type(model).__name__} has no encoder layers wordlight can reach; layer analysis "
+            "needs a Hugging Face encoder (BERT, DistilBERT, RoBERTa, ELECTRA ...)"
+        )
+    model.n_layers  # noqa: B018 - a ModelError here for an HF model of another architecture
+    return model
+
+
+def special_names(model: TextClassifier) -> Any:
+    """id -> the special token's name ([CLS], <s>, ...), from the tokenizer when there is one."""
+    tokenizer = getattr(model, "tokenizer", None)
+
+    def name(token_id: int) -> str:
+        if tokenizer is not None and hasattr(tokenizer, "convert_ids_to_tokens"):
+            return str(tokenizer.convert_ids_to_tokens(int(token_id)))
+        return f"<{token_id}>"
+
+    return name

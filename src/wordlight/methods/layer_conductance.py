@@ -1,0 +1,88 @@
+"""Layer Conductance (Dhamdhere et al., 2018) at every layer of an encoder, from one path.
+
+The input word embeddings move from the baseline text's x' to the text's x (through
+``inputs_embeds``: position and token-type embeddings are added once, by the model). Along the
+path a_0 < ... < a_n (the rule's n_steps + 1 points), the conductance of layer l at position i is
+
+    score_{l,i} = sum_d sum_{j<n} dF/dh_{l,i,d}(x_j) * (h_{l,i,d}(x_{j+1}) - h_{l,i,d}(x_j))
+
+the flow of the output through that unit of layer l, exactly as Captum's ``LayerConductance``
+computes it (its step differences, not the rule's weights). Because the *inputs* are interpolated,
+one forward and one backward pass per path point give every layer's activations and gradients:
+all L + 1 layers cost one Integrated Gradients run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import torch
+from torch import Tensor
+
+from wordlight.errors import InputError, one_of
+from wordlight.methods._baselines import TOKEN_BASELINES, baseline_ids
+from wordlight.methods._engine import class_outputs, width_chunks
+from wordlight.methods._layer_base import LayerAttribution, LayerMethod
+from wordlight.methods._quadrature import RULES, nodes
+from wordlight.methods._windows import WindowBatch
+from wordlight.models.protocol import LayeredClassifier
+
+
+@dataclass(frozen=True, kw_only=True)
+class LayerConductance(LayerMethod):
+    name: ClassVar[str] = "layer_conductance"
+    summary: ClassVar[str] = "conductance of each layer along the input path (Captum's)"
+
+    n_steps: int = 50
+    rule: str = "gausslegendre"
+    baseline: str = "pad"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.rule not in RULES:
+            raise one_of("rule", self.rule, RULES)
+        if self.baseline not in TOKEN_BASELINES:
+            raise one_of("baseline", self.baseline, TOKEN_BASELINES)
+        if isinstance(self.n_steps, bool) or not isinstance(self.n_steps, int) or self.n_steps < 1:
+            raise InputError(f"n_steps must be an integer >= 1, got {self.n_steps!r}")
+
+    def attribute_layers(
+        self, model: LayeredClassifier, batch: WindowBatch, targets: Tensor, rows: tuple[int, ...]
+    ) -> LayerAttribution:
+        mask = batch.attention_mask
+        with torch.no_grad():
+            x = model.embed(batch.ids)
+            x0 = model.embed(baseline_ids(model, batch, self.baseline))
+        alphas = sorted(nodes(self.rule, self.n_steps + 1)[0])
+        k = len(alphas)
+        a = torch.tensor(alphas, dtype=x.dtype, device=x.device)
+        dims = torch.zeros((*x.shape[:2], len(rows), model_hidden(model, x[:1, :1])))
+        dims = dims.to(x.device).permute(0, 2, 1, 3).contiguous()  # (B, R, T, D)
+        # whole texts per chunk: the differences need consecutive points of one path
+        budget = max(1, self.row_budget(model) // k)
+        for sl, width in width_chunks(mask.sum(1).tolist(), budget):
+            n_text = sl.stop - sl.start
+            text = torch.arange(sl.start, sl.stop, device=x.device).repeat_interleave(k)
+            step = torch.arange(k, device=x.device).repeat(n_text)
+            m = mask[text, :width]
+            path = x0[text, :width] + a[step].view(-1, 1, 1) * (x - x0)[text, :width]
+            with torch.enable_grad():
+                states = [model.embedding_output_from_words(path)]
+                for layer in range(1, model.n_layers + 1):
+                    states.append(model.hidden_state(states[-1], m, layer, from_layer=layer - 1))
+                logits = model.logits_from_hidden(states[-1], m)
+                value = class_outputs(logits, self.output).gather(1, targets[text][:, None]).sum()
+                grads = torch.autograd.grad(value, [states[layer] for layer in rows])
+            for r, (layer, grad) in enumerate(zip(rows, grads, strict=True)):
+                h = states[layer].detach().view(n_text, k, width, -1)
+                g = grad.view(n_text, k, width, -1)
+                flow = (g[:, :-1] * (h[:, 1:] - h[:, :-1])).sum(1)
+                dims[sl, r, :width] = flow * mask[sl, :width, None].to(flow.dtype)
+        return LayerAttribution(dims.sum(-1), dims=dims)
+
+
+def model_hidden(model: LayeredClassifier, one_token: Tensor) -> int:
+    """The hidden size of the encoder (ELECTRA's differs from its embedding size)."""
+    with torch.no_grad():
+        return int(model.embedding_output_from_words(one_token).shape[-1])
