@@ -35,7 +35,7 @@ class IntegratedGradients(Explainer):
     rule: str | None = None  # None: gausslegendre for a fixed n_steps, adaptive_boole for "auto"
     baseline: str = "pad"
     tolerance: float = 0.01  # "auto": |delta| <= tolerance * |f(x) - f(x')| ...
-    atol: float = 1e-6  # ... + atol, so a zero gap does not ask for the impossible
+    atol: float = 1e-6  # ... or <= atol when that is larger: a zero gap does not ask the impossible
     min_steps: int = 5  # "auto": points of the first grid (at least)
     max_steps: int = 513  # "auto": the most points one text may get
 
@@ -117,7 +117,7 @@ class IntegratedGradients(Explainer):
             estimate = torch.einsum("n,bnkt->bkt", weights, parts)
             scores[todo], steps[todo.cpu()] = estimate, n
             delta = estimate.sum(-1) - gap[todo]
-            done = (delta.abs() <= self.tolerance * gap[todo].abs() + self.atol).all(1)
+            done = (delta.abs() <= (self.tolerance * gap[todo].abs()).clamp(min=self.atol)).all(1)
             todo, parts = todo[~done], parts[~done]
             if not len(todo) or n >= self.max_steps:
                 return scores, steps
@@ -155,7 +155,9 @@ class IntegratedGradients(Explainer):
             for w in todo:
                 scores[w], steps[w] = sets[w].integral(), sets[w].n_points
                 delta = scores[w].sum(-1) - gap[w]
-                outside = bool((delta.abs() > self.tolerance * gap[w].abs() + self.atol).any())
+                outside = bool(
+                    (delta.abs() > (self.tolerance * gap[w].abs()).clamp(min=self.atol)).any()
+                )
                 if outside and sets[w].n_points + 4 <= self.max_steps:
                     still.append(w)
             todo = still
