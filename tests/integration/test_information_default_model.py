@@ -3,6 +3,8 @@ sentence at layer 3, batched and seeded like the tiny-model tests promise."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -36,12 +38,14 @@ def test_layer_path_equals_the_models_hidden_states(default):
 
 def test_rare_birds_layer_3_converges_the_same_alone_in_a_batch_and_across_seeds(default):
     method = Information(layer=3)
-    together = method.explain(default, [OTHER, RARE_BIRDS])[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # both texts converge within max_iterations
+        together = method.explain(default, [OTHER, RARE_BIRDS])[1]
     (alone,) = method.explain(default, RARE_BIRDS)
     np.testing.assert_allclose(together.scores, alone.scores, rtol=1e-4, atol=1e-5)
     assert alone.n_steps < method.max_iterations  # stopped by its convergence test
     assert [w.text for w in alone.words][:2] == ["Rare", "Birds"]
     assert ((sigmas(alone) > 0.05) & (sigmas(alone) < method.scale)).all()
-    # another seed: every σ known to ±1% (two standard errors) -> the scores agree to ~0.03
+    # another seed: every σ known to ±2% (two standard errors) -> the scores agree to ~0.03
     (other_seed,) = Information(layer=3, seed=1).explain(default, RARE_BIRDS)
     np.testing.assert_allclose(other_seed.scores, alone.scores, atol=0.03)

@@ -16,8 +16,9 @@ Optimiser (default). For Φ linear in the noise the quadratic term is A_i σ_i²
 its curvature at the optimum is exactly 2·c_b whatever A_i is. Each step is that Newton step,
 damped: u ← min(u − lr·∂L/∂u / (2 c_b), log scale), |step| ≤ 1, with ``samples`` noise draws
 per step, per-sentence noise streams and Φ(x) computed once. The estimate is the mean of the
-iterates once they are stationary; a sentence stops when the standard error of that mean (its
-autocorrelation measured) is below tolerance/2 for every word, and leaves the batch.
+iterates after a burn-in (the first half of them); a sentence stops when the standard error of
+that mean (batch means, so autocorrelation is included) is below tolerance/2 for every word, and
+leaves the batch.
 
 ``published=True`` reproduces the original algorithm: σ = scale·sigmoid(ρ), Adam(lr), one noise
 sample per step, Φ(x) recomputed each step, every iteration run, and the parameters kept after
@@ -209,20 +210,23 @@ def _fit_newton(
 
 
 class _Stationarity:
-    """Window statistics of each sentence's iterates u (R, S): is it stationary yet, the mean of
-    its windows since then, and that mean's standard error: the larger of the AR(1) estimate
-    (within-window variance x autocorrelation time ``tau``) and the spread of the window means."""
+    """Batch means of each sentence's iterates u (R, S). The iterates are cut into windows of
+    about four autocorrelation times ``tau``; the first half of the windows so far is discarded
+    as burn-in (the approach to the optimum decays geometrically, so its share of any later half
+    is negligible) and the estimate is the mean of the second half. Its standard error is the
+    larger of the spread of those window means (batch means: autocorrelation included, whatever
+    tau really is) and the AR(1) estimate from the variance within windows."""
+
+    MIN_WINDOWS = 4  # kept windows before a standard error is trusted
 
     def __init__(self, u: Tensor, perturb: Tensor, tolerance: float, tau: float) -> None:
         self.tol, self.tau = tolerance, tau
-        self.w = max(10, math.ceil(4 * tau))  # windows of ~4 autocorrelation times
+        self.w = max(10, math.ceil(4 * tau))
         self.mask = perturb.to(u.dtype)
         self.last = u
         self.sum, self.sq = torch.zeros_like(u), torch.zeros_like(u)
-        self.prev_mean = u
-        self.windows = 0
-        self.acc, self.acc_sq, self.acc_se2 = [torch.zeros_like(u)] * 3
-        self.acc_n = torch.zeros(u.shape[0], device=u.device)
+        self.means: list[Tensor] = []  # per window (R, S)
+        self.se2: list[Tensor] = []  # per window, AR(1) squared standard error of its mean
 
     def update(self, u: Tensor, t: int) -> Tensor | None:
         """Add iterate ``t``; at the end of a window, which rows have converged."""
@@ -230,37 +234,33 @@ class _Stationarity:
         if t % self.w:
             return None
         mean = self.sum / self.w
-        se2 = (self.sq / self.w - mean.square()).clamp_min(0) * self.tau / self.w
+        self.means.append(mean)
+        self.se2.append((self.sq / self.w - mean.square()).clamp_min(0) * self.tau / self.w)
         self.sum, self.sq = torch.zeros_like(u), torch.zeros_like(u)
-        self.windows += 1
-        # stationary: this window's mean agrees with the running estimate, or (to start one)
-        # with the previous window's mean, within 3 standard errors of *this* window + tol/2
-        has = self.acc_n > 0
-        ref = torch.where(has[:, None], self.estimate(), self.prev_mean)
-        ref_se2 = torch.where(has[:, None], self._error2(), se2)
-        gap = (mean - ref).abs() - 3 * (se2 + ref_se2).sqrt() - self.tol / 2
-        steady = ((gap <= 0) | (self.mask == 0)).all(1) & (self.windows > 1)
-        keep = steady[:, None]  # a fresh start keeps this window only: the one before may
-        self.acc = torch.where(keep, self.acc + mean, 0)  # still hold the approach's tail
-        self.acc_sq = torch.where(keep, self.acc_sq + mean**2, 0)
-        self.acc_se2 = torch.where(keep, self.acc_se2 + se2, 0)
-        self.acc_n = torch.where(steady, self.acc_n + 1, 0)
-        self.prev_mean = mean
+        if len(self.means) - len(self.means) // 2 < self.MIN_WINDOWS:
+            return torch.zeros(u.shape[0], dtype=torch.bool, device=u.device)
         error = self._error2().sqrt() * self.mask
-        return (self.acc_n >= 2) & (error.amax(1) <= self.tol / 2)
+        return error.amax(1) <= self.tol / 2
+
+    def _kept(self) -> tuple[Tensor, Tensor]:
+        first = len(self.means) // 2
+        return torch.stack(self.means[first:]), torch.stack(self.se2[first:])
 
     def _error2(self) -> Tensor:
-        n = self.acc_n.clamp_min(1)[:, None]
-        within = self.acc_se2 / n.square()
-        spread = (self.acc_sq / n - (self.acc / n).square()).clamp_min(0) / (n - 1).clamp_min(1)
-        return torch.where(n >= 3, torch.maximum(within, spread), within)
+        means, se2 = self._kept()
+        n = means.shape[0]
+        within = se2.mean(0) / n
+        spread = means.var(0, correction=1) / n if n > 1 else within
+        return torch.maximum(within, spread)
 
     def estimate(self) -> Tensor:
-        """Mean of the stationary windows, or the last iterate where there are none."""
-        has = self.acc_n > 0
-        return torch.where(has[:, None], self.acc / self.acc_n.clamp_min(1)[:, None], self.last)
+        """Mean of the kept windows, or the last iterate before the first window ends."""
+        if not self.means:
+            return self.last
+        return self._kept()[0].mean(0)
 
     def keep(self, rows: Tensor) -> None:
-        for name in ("mask", "last", "sum", "sq", "prev_mean", "acc", "acc_sq"):
+        for name in ("mask", "last", "sum", "sq"):
             setattr(self, name, getattr(self, name)[rows])
-        self.acc_se2, self.acc_n = self.acc_se2[rows], self.acc_n[rows]
+        self.means = [m[rows] for m in self.means]
+        self.se2 = [e[rows] for e in self.se2]

@@ -57,8 +57,8 @@ class Information(Explainer):
     normalised: bool = True
     samples: int = 8  # noise draws per step
     lr: float = 0.5  # the step as a fraction of the Newton step (Adam's lr when published)
-    max_iterations: int = 1000
-    tolerance: float = 0.01  # stop when the standard error of every log σ is below tolerance/2
+    max_iterations: int = 2000
+    tolerance: float = 0.02  # stop when the standard error of every log σ is below tolerance/2
     seed: int = 0
     regularization: str = "movies"
     regularization_size: int = 256

@@ -38,8 +38,8 @@ class LayerInformation(LayerMethod):
     scale: float = 0.5
     normalised: bool = True
     samples: int = 8
-    max_iterations: int = 1000
-    tolerance: float = 0.01
+    max_iterations: int = 2000
+    tolerance: float = 0.02
     seed: int = 0
     regularization: str = "movies"
     regularization_size: int = 256
