@@ -70,12 +70,15 @@ def run_toy(seeds: range) -> list[list[str]]:
     return rows
 
 
-def run_bert(n: int, layers: tuple[int, ...]) -> list[list[str]]:
+def run_bert(
+    n: int, layers: tuple[int, ...], name: str = "default", device: str | None = None
+) -> list[list[str]]:
     import wordlight
     from wordlight import Information
     from wordlight.data import load_dataset
 
-    model = wordlight.load_model("default")
+    model = wordlight.load_model(name, device=device)
+    model.model.float()  # a copy of the model may be stored in half precision
     texts = list(load_dataset("movies").test.texts[:n])
     rows = []
     for layer in layers:
@@ -108,6 +111,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--n", type=int, default=8, help="sentences for the BERT-sized part")
     parser.add_argument("--toy-only", action="store_true")
+    parser.add_argument("--model", default="default", help='"default" or a local HF model dir')
+    parser.add_argument("--device", default=None, help="e.g. cuda (default: the CPU)")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", message="information: .* did not converge")
     waited = wait_until_quiet()
@@ -126,10 +131,13 @@ def main() -> None:
     print(f"speed-up (published lr=0.5 time / wordlight time): median {np.median(pub / ours):.0f}x")
 
     if not args.toy_only:
-        print("\nBERT-sized: default model, movie test sentences, batched vs one at a time")
+        print(
+            f"\nBERT-sized: {args.model} on {args.device or 'cpu'}, movie test sentences, "
+            "batched vs one at a time"
+        )
         head = ["layer", "texts", "mean iters", "batched s", "texts/s", "one-by-one s",
                 "texts/s", "speed-up", "max |diff|", "published/it", "published 5000"]  # fmt: skip
-        print(table(head, run_bert(args.n, (3, 6))))
+        print(table(head, run_bert(args.n, (3, 6), args.model, args.device)))
 
 
 if __name__ == "__main__":
