@@ -23,7 +23,9 @@ from tqdm.auto import tqdm
 from wordlight.errors import InputError, ModelError, one_of
 from wordlight.explanation import Token
 from wordlight.layer_explanation import LayerExplanation
+from wordlight.methods._baselines import TOKEN_BASELINES
 from wordlight.methods._engine import OUTPUTS, forward_outputs
+from wordlight.methods._quadrature import RULES
 from wordlight.methods._targets import Target, resolve_targets
 from wordlight.methods._windows import WindowBatch, collate, length_buckets, make_windows
 from wordlight.methods.base import CPU_ROW_BUDGET, GPU_ROW_BUDGET, GROUP_TOKENS, check_texts
@@ -218,3 +220,24 @@ def special_names(model: TextClassifier) -> Any:
         return f"<{token_id}>"
 
     return name
+
+
+@dataclass(frozen=True, kw_only=True)
+class LayerPathMethod(LayerMethod, ABC):
+    """A layer method that integrates along the path baseline text -> text: its parameters."""
+
+    MIN_STEPS: ClassVar[int] = 1
+
+    n_steps: int = 50
+    rule: str = "gausslegendre"
+    baseline: str = "pad"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.rule not in RULES:
+            raise one_of("rule", self.rule, RULES)
+        if self.baseline not in TOKEN_BASELINES:
+            raise one_of("baseline", self.baseline, TOKEN_BASELINES)
+        n = self.n_steps
+        if isinstance(n, bool) or not isinstance(n, int) or n < self.MIN_STEPS:
+            raise InputError(f"n_steps must be an integer >= {self.MIN_STEPS}, got {n!r}")

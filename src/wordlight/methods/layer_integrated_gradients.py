@@ -24,32 +24,20 @@ from typing import ClassVar
 import torch
 from torch import Tensor
 
-from wordlight.errors import InputError, one_of
-from wordlight.methods._baselines import TOKEN_BASELINES, baseline_ids
+from wordlight.methods._baselines import baseline_ids
 from wordlight.methods._engine import class_outputs, width_chunks
-from wordlight.methods._layer_base import LayerAttribution, LayerMethod
-from wordlight.methods._quadrature import RULES, nodes
+from wordlight.methods._layer_base import LayerAttribution, LayerPathMethod
+from wordlight.methods._quadrature import nodes
 from wordlight.methods._windows import WindowBatch
 from wordlight.models.protocol import LayeredClassifier
 
 
 @dataclass(frozen=True, kw_only=True)
-class LayerIntegratedGradients(LayerMethod):
+class LayerIntegratedGradients(LayerPathMethod):
     name: ClassVar[str] = "layer_integrated_gradients"
     summary: ClassVar[str] = "IG of each layer's activations, baseline text -> text; every layer"
 
-    n_steps: int = 50
-    rule: str = "gausslegendre"
-    baseline: str = "pad"
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.rule not in RULES:
-            raise one_of("rule", self.rule, RULES)
-        if self.baseline not in TOKEN_BASELINES:
-            raise one_of("baseline", self.baseline, TOKEN_BASELINES)
-        if isinstance(self.n_steps, bool) or not isinstance(self.n_steps, int) or self.n_steps < 2:
-            raise InputError(f"n_steps must be an integer >= 2, got {self.n_steps!r}")
+    MIN_STEPS: ClassVar[int] = 2
 
     def attribute_layers(
         self, model: LayeredClassifier, batch: WindowBatch, targets: Tensor, rows: tuple[int, ...]
