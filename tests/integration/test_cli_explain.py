@@ -46,7 +46,7 @@ def test_explain_to_json_round_trips(model_dir, tmp_path, capsys):
     exps = load_explanations(out_file)
     assert [e.target_label for e in exps[:3]] == ["negative", "neutral", "positive"]
     for e in exps:
-        assert e.params["n_steps"] == "auto" and e.params["rule"] == "adaptive_boole"
+        assert e.params["n_steps"] == "auto" and e.params["rule"] == "adaptive_simpson"
         assert e.n_steps >= e.params["min_steps"]
         gap = e.total - e.completeness_delta
         assert abs(e.completeness_delta) <= 0.01 * abs(gap) + 1e-6

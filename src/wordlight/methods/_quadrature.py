@@ -22,7 +22,7 @@ RULES = (
 
 
 NESTED = ("clenshaw_curtis", "riemann_trapezoid")
-ADAPTIVE = "adaptive_boole"  # n_steps="auto" only: locally adaptive panels (_adaptive_quadrature)
+ADAPTIVE = "adaptive_simpson"  # n_steps="auto" only: locally adaptive panels (_adaptive_quadrature)
 
 
 def refine(rule: str, n: int) -> int:

@@ -3,9 +3,9 @@
 score_i = sum_j w_j * grad f(x' + a_j (x - x'))_i . (x - x')_i, for a quadrature rule (a_j, w_j)
 on [0, 1]. Completeness: sum_i score_i = f(x) - f(x') up to the quadrature error, reported per
 text as the completeness delta. ``n_steps="auto"`` refines, per window, until
-|delta| <= tolerance * |f(x) - f(x')|: by default with locally adaptive Boole panels (points go
-where the integrand bends; every gradient is kept), or by doubling a nested Clenshaw-Curtis or
-trapezoid grid (``rule=``), which also reuses every gradient of the coarser grid.
+|delta| <= tolerance * |f(x) - f(x')|: by default with locally adaptive Simpson panels (points
+go where the panels' exact errors are; every gradient is kept), or by doubling a nested
+Clenshaw-Curtis or trapezoid grid (``rule=``), which also reuses every gradient of the coarser grid.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class IntegratedGradients(Explainer):
     summary: ClassVar[str] = "path integral of gradients from a baseline text; sums to f(x)-f(x')"
 
     n_steps: int | str = 50  # an int, or "auto" (adaptive, per text)
-    rule: str | None = None  # None: gausslegendre for a fixed n_steps, adaptive_boole for "auto"
+    rule: str | None = None  # None: gausslegendre for a fixed n_steps, adaptive_simpson for "auto"
     baseline: str = "pad"
     tolerance: float = 0.01  # "auto": |delta| <= tolerance * |f(x) - f(x')| ...
     atol: float = 1e-6  # ... or <= atol when that is larger: a zero gap does not ask the impossible
@@ -78,17 +78,17 @@ class IntegratedGradients(Explainer):
         with torch.no_grad():
             x = model.embed(batch.ids)
             x0 = baseline_embeddings(model, batch, self.baseline)
+        if self.resolved_rule == ADAPTIVE:  # f(x) and f(x') come from its own end points
+            scores, steps, gap = self._integrate_panels(model, x, x0, mask, targets)
+            return Attribution(scores, delta=scores.sum(-1) - gap, steps=steps)
         cap = self.row_budget(model)
         f_x = forward_outputs(model, x, mask, self.output, cap).gather(1, targets)
         f_x0 = forward_outputs(model, x0, mask, self.output, cap).gather(1, targets)
         gap = f_x - f_x0
-        n_windows = x.shape[0]
         if self.n_steps != "auto":
-            everyone = torch.arange(n_windows, device=x.device)
+            everyone = torch.arange(x.shape[0], device=x.device)
             scores = self._integrate(model, x, x0, mask, targets, everyone, int(self.n_steps))
-            steps = torch.full((n_windows,), int(self.n_steps))
-        elif self.resolved_rule == ADAPTIVE:
-            scores, steps = self._integrate_panels(model, x, x0, mask, targets, gap)
+            steps = torch.full((x.shape[0],), int(self.n_steps))
         else:
             scores, steps = self._integrate_adaptive(model, x, x0, mask, targets, gap)
         return Attribution(scores, delta=scores.sum(-1) - gap, steps=steps)
@@ -111,7 +111,7 @@ class IntegratedGradients(Explainer):
         todo = torch.arange(x.shape[0], device=x.device)
         n = self.min_steps
         alphas, _ = nodes(rule, n)
-        parts = self._contributions(model, x, x0, mask, targets, todo, alphas)
+        parts, _ = self._contributions(model, x, x0, mask, targets, todo, alphas)
         while True:
             weights = torch.tensor(nodes(rule, n)[1], dtype=torch.float32, device=x.device)
             estimate = torch.einsum("n,bnkt->bkt", weights, parts)
@@ -124,32 +124,30 @@ class IntegratedGradients(Explainer):
             n = min(refine(rule, n), self.max_steps)
             alphas, _ = nodes(rule, n)
             if nested and n == refine(rule, int(parts.shape[1])):
-                fresh = self._contributions(model, x, x0, mask, targets, todo, alphas[1::2])
+                fresh, _ = self._contributions(model, x, x0, mask, targets, todo, alphas[1::2])
                 merged = parts.new_empty((len(todo), n, *parts.shape[2:]))
                 merged[:, 0::2], merged[:, 1::2] = parts, fresh
                 parts = merged
             else:
-                parts = self._contributions(model, x, x0, mask, targets, todo, alphas)
+                parts, _ = self._contributions(model, x, x0, mask, targets, todo, alphas)
 
     def _integrate_panels(
-        self,
-        model: TextClassifier,
-        x: Tensor,
-        x0: Tensor,
-        mask: Tensor,
-        targets: Tensor,
-        gap: Tensor,
-    ) -> tuple[Tensor, Tensor]:
-        """Locally adaptive Boole panels: each round, every window still outside tolerance
-        splits its worst panel (4 new points), all such windows in one batched pass."""
+        self, model: TextClassifier, x: Tensor, x0: Tensor, mask: Tensor, targets: Tensor
+    ) -> tuple[Tensor, Tensor, Tensor]:
+        """Locally adaptive Simpson panels: each round, every window still outside tolerance
+        splits the panel with the largest exact error (2 new points), all such windows in one
+        batched pass. Returns scores, steps and f(x) - f(x') from the end points a = 1, 0."""
         scores = torch.zeros((*targets.shape, x.shape[1]), dtype=torch.float32, device=x.device)
         steps = torch.zeros(x.shape[0], dtype=torch.long)
+        gap = torch.zeros(targets.shape, dtype=torch.float32, device=x.device)
         todo = list(range(x.shape[0]))
-        start = initial_points(max(1, -(-(self.min_steps - 1) // 4)))
+        start = initial_points(max(1, -(-(self.min_steps - 1) // 2)))
         rows = torch.tensor(todo, device=x.device)
         alphas = torch.tensor(start, device=x.device).expand(len(todo), -1)
-        values = self._contributions(model, x, x0, mask, targets, rows, alphas)
-        sets = {w: initial_panels(values[i]) for i, w in enumerate(todo)}
+        values, outputs = self._contributions(model, x, x0, mask, targets, rows, alphas)
+        sets = {w: initial_panels(values[i], outputs[i]) for i, w in enumerate(todo)}
+        for w in todo:
+            gap[w] = sets[w].gap
         while True:
             still = []
             for w in todo:
@@ -158,16 +156,16 @@ class IntegratedGradients(Explainer):
                 outside = bool(
                     (delta.abs() > (self.tolerance * gap[w].abs()).clamp(min=self.atol)).any()
                 )
-                if outside and sets[w].n_points + 4 <= self.max_steps:
+                if outside and sets[w].n_points + 2 <= self.max_steps:
                     still.append(w)
             todo = still
             if not todo:
-                return scores, steps
+                return scores, steps, gap
             rows = torch.tensor(todo, device=x.device)
             alphas = torch.tensor([sets[w].next_points() for w in todo], device=x.device)
-            fresh = self._contributions(model, x, x0, mask, targets, rows, alphas)
+            fresh, fresh_outputs = self._contributions(model, x, x0, mask, targets, rows, alphas)
             for i, w in enumerate(todo):
-                sets[w].refine(fresh[i])
+                sets[w].refine(fresh[i], fresh_outputs[i])
 
     def _integrate(
         self,
@@ -181,7 +179,7 @@ class IntegratedGradients(Explainer):
     ) -> Tensor:
         """IG of the windows ``rows_of`` with an n-point rule; (len(rows_of), K, T)."""
         alphas, weights = nodes(self.resolved_rule, n)
-        parts = self._contributions(model, x, x0, mask, targets, rows_of, alphas)
+        parts, _ = self._contributions(model, x, x0, mask, targets, rows_of, alphas)
         w = torch.tensor(weights, dtype=torch.float32, device=x.device)
         return torch.einsum("n,bnkt->bkt", w, parts)
 
@@ -194,22 +192,25 @@ class IntegratedGradients(Explainer):
         targets: Tensor,
         rows_of: Tensor,
         alphas: tuple[float, ...] | Tensor,
-    ) -> Tensor:
+    ) -> tuple[Tensor, Tensor]:
         """grad f(x' + a (x - x')) . (x - x') per token, for each window and point a:
-        (len(rows_of), n, K, T). ``alphas``: n points for every window, or (len(rows_of), n)
-        points of each window. Rows go through the model in capped chunks."""
+        (len(rows_of), n, K, T), and f at those points (len(rows_of), n, K). ``alphas``: n
+        points for every window, or (len(rows_of), n) points of each window. Rows go through
+        the model in capped chunks."""
         a = torch.as_tensor(alphas, dtype=x.dtype, device=x.device)
         a = a.expand(len(rows_of), -1) if a.dim() == 1 else a
         n = a.shape[1]
         base, diff = x0[rows_of], (x - x0)[rows_of]
         m, t = mask[rows_of], targets[rows_of]
         out = torch.zeros((len(rows_of), n, t.shape[1], x.shape[1]), device=x.device)
+        f = torch.zeros((len(rows_of), n, t.shape[1]), device=x.device)
         widths = m.sum(1).repeat_interleave(n).tolist()  # rows are window-major
         for sl, width in width_chunks(widths, self.row_budget(model)):
             r = torch.arange(sl.start, sl.stop, device=x.device)
             win, step = r // n, r % n
             d = diff[win, :width]
             path = base[win, :width] + a[win, step].view(-1, 1, 1) * d
-            _, grads = outputs_and_gradients(model, path, m[win, :width], t[win], self.output)
+            values, grads = outputs_and_gradients(model, path, m[win, :width], t[win], self.output)
             out[win, step, :, :width] = (grads * d.unsqueeze(1)).sum(-1).float()
-        return out
+            f[win, step] = values.float()
+        return out, f
