@@ -44,7 +44,7 @@ from _common import (
 TOLERANCE = 0.01
 PEER_GRID = (8, 16, 32, 50, 64, 100, 128, 200, 256, 512)  # fixed n_steps tried for the peers
 ADAPTIVE_GRID = (8, 16, 32, 64, 128, 256, 512)  # a peer user's per-text doubling
-AUTO_LEVELS = tuple(range(5, 514, 4))  # wordlight's adaptive panels: 5 points, then 4 per split
+AUTO_LEVELS = tuple(range(5, 514, 2))  # wordlight's adaptive panels: 5 points, then 2 per split
 WARMUP_TEXTS = 3
 
 # An explainer of one text: (text index, n_steps) -> (|delta| / |gap|, delta, gap).
@@ -124,7 +124,7 @@ def floor_batches(model, tokenizer, texts, steps, targets, row_budget, group_tok
     """The (embeddings, mask, targets) passes wordlight's auto mode made, rebuilt from the
     per-text step counts without wordlight code: texts sorted by length into buckets of at most
     ``group_tokens`` padded tokens; per bucket the rows of each refinement round (5 points for every
-    text, then 4 new points per round for the texts that needed more), text by text; those
+    text, then 2 new points per round for the texts that needed more), text by text; those
     rows cut into consecutive passes of at most ``row_budget`` tokens, each pass as wide as its
     longest row (the rest of the bucket's padding is not computed)."""
     content = [tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]
