@@ -37,8 +37,9 @@ from tqdm.auto import tqdm
 
 # phi(x (R, S, K), rows (R,)) -> hidden states (R, *O); rows: which sentence each row is
 Phi = Callable[[Tensor, Tensor], Tensor]
-# noise(rows (R,), n) -> z (R, n, S, K), zero outside the perturbed positions
-Noise = Callable[[Tensor, int], Tensor]
+# noise(rows, n) -> z (R, n, S, K), zero outside the perturbed positions; rows: the R sentences,
+# as a host-side list so that drawing needs no device-to-host copy (no sync per step on a GPU)
+Noise = Callable[[list[int], int], Tensor]
 
 
 @dataclass(frozen=True)
@@ -62,18 +63,20 @@ class SigmaFit:
 
 def seeded_noise(seeds: list[int], perturb: Tensor, dim: int) -> Noise:
     """Noise from one generator per sentence, drawn on the device for its perturbed positions
-    only, so a sentence gets the same draws alone or in any batch."""
+    only, so a sentence gets the same draws alone or in any batch. The positions are found once
+    here; each draw then queues device work only."""
     device = perturb.device
     gens = [torch.Generator(device=device).manual_seed(int(s)) for s in seeds]
-    counts = perturb.sum(1).tolist()
+    positions = [torch.nonzero(row).flatten() for row in perturb.to(torch.bool)]
 
-    def draw(rows: Tensor, n: int) -> Tensor:
-        parts = [
-            torch.randn(counts[b], n, dim, generator=gens[b], device=device) for b in rows.tolist()
-        ]
-        z = torch.zeros(len(rows), perturb.shape[1], n, dim, device=device)
-        z[perturb[rows]] = torch.cat(parts)
-        return z.transpose(1, 2)
+    def draw(rows: list[int], n: int) -> Tensor:
+        z = torch.zeros(len(rows), n, perturb.shape[1], dim, device=device)
+        for i, b in enumerate(rows):
+            pos = positions[b]
+            z[i][:, pos] = torch.randn(
+                len(pos), n, dim, generator=gens[b], device=device
+            ).transpose(0, 1)
+        return z
 
     return draw
 
@@ -151,11 +154,14 @@ def _fit_published(
     rho = rho0.clone().float().requires_grad_(True)
     optimizer = torch.optim.Adam([rho], lr=s.lr)
     rows = torch.arange(rho.shape[0], device=rho.device)
+    row_list = rows.tolist()
     best_loss = torch.full((len(rows),), math.inf, device=rho.device)
     best = rho.detach().clone()
     log_scale = math.log(s.scale)
     for _ in tqdm(range(s.max_iterations), disable=not progress, desc="information"):
-        loss = p.loss(rows, log_scale + torch.nn.functional.logsigmoid(rho), noise(rows, 1), True)
+        loss = p.loss(
+            rows, log_scale + torch.nn.functional.logsigmoid(rho), noise(row_list, 1), True
+        )
         (rho.grad,) = torch.autograd.grad(loss.sum(), rho)  # no .grad left on Φ's parameters
         optimizer.step()
         better = loss.detach() < best_loss  # the original keeps the *post-step* parameters
@@ -179,10 +185,11 @@ def _fit_newton(
     steps = torch.zeros(n_rows, dtype=torch.long)
     converged = torch.zeros(n_rows, dtype=torch.bool)
     active = torch.arange(n_rows, device=device)
+    active_list = list(range(n_rows))  # the same rows on the host, for the noise
     bar = tqdm(total=s.max_iterations, disable=not progress, desc="information")
     for t in range(1, s.max_iterations + 1):
         uu = u.detach().requires_grad_(True)
-        loss = p.loss(active, uu, noise(active, s.samples))
+        loss = p.loss(active, uu, noise(active_list, s.samples))
         (grad,) = torch.autograd.grad(loss.sum(), uu)
         step = (-s.lr * grad / (2 * p.c[active, None])).clamp(-1.0, 1.0)
         u = (u + step).clamp(max=log_scale).detach()
@@ -201,6 +208,7 @@ def _fit_newton(
             converged[idx.cpu()] = done[finished].cpu()
         keep = ~finished
         active, u = active[keep], u[keep]
+        active_list = [r for r, k in zip(active_list, keep.tolist(), strict=True) if k]
         stats.keep(keep)
         if not len(active):
             break
