@@ -70,6 +70,35 @@ def test_directory_that_is_not_a_classifier(tmp_path):
         load_model(str(tmp_path))
 
 
+class _Booby:
+    """Unpickling this creates a file: proof that a pickle was opened."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        import pathlib
+
+        return (pathlib.Path.touch, (pathlib.Path(self.marker),))
+
+
+def test_pickled_weights_are_refused_unopened(tmp_path):
+    import pickle
+
+    model, tok = tiny_hf("bert")
+    model.save_pretrained(tmp_path)
+    tok.save_pretrained(tmp_path)
+    assert load_model(str(tmp_path)).labels == tuple(model.config.id2label.values())
+    (tmp_path / "model.safetensors").unlink()
+    marker = tmp_path / "unpickled"
+    (tmp_path / "pytorch_model.bin").write_bytes(pickle.dumps(_Booby(str(marker))))
+    with pytest.raises(ModelError, match=r"no \.safetensors weights \(pytorch_model\.bin\)"):
+        load_model(str(tmp_path))
+    assert not marker.exists()
+    pickle.loads((tmp_path / "pytorch_model.bin").read_bytes())  # the trap is real
+    assert marker.exists()
+
+
 def test_tokenizer_model_mismatch():
     model, _ = tiny_hf("bert")
     _, bigger_tok = tiny_hf("roberta")  # 400 tokens vs the model's ~45 embedding rows

@@ -61,9 +61,16 @@ def _from_directory(path: Path, tokenizer: Any, builtins: Any) -> tuple[Any, Any
                 f"{path} holds a {archs[0]}, not a text classifier; wordlight explains "
                 "*ForSequenceClassification models"
             )
+        if not any(path.glob("*.safetensors")):
+            pickles = sorted(p.name for p in path.glob("*.bin")) or ["no weights file"]
+            raise ModelError(
+                f"{path} has no .safetensors weights ({', '.join(pickles)}); wordlight never "
+                "unpickles weights: in a trusted environment, load the model and save it with "
+                "save_pretrained(dir), which writes safetensors"
+            )
         try:
             model, info = AutoModelForSequenceClassification.from_pretrained(
-                path, local_files_only=True, output_loading_info=True
+                path, local_files_only=True, output_loading_info=True, use_safetensors=True
             )
         except Exception as exc:
             raise ModelError(f"cannot load a classifier from {path}: {_load_problem(exc)}") from exc
