@@ -47,6 +47,20 @@ def test_compare_writes_json_and_html(model_dir, tmp_path, capsys):
     assert page.read_text(encoding="utf-8").count('data-wl="text"') == 2
 
 
+def test_compare_on_a_built_in_data_set(model_dir, tmp_path):
+    """--data/--split/--n: the first n texts of that split, in file order."""
+    from wordlight.data import load_dataset
+
+    out = tmp_path / "d.json"
+    argv = ["compare", "--data", "movies", "--split", "validation", "--n", "3", "--model",
+            model_dir, "--methods", "saliency", "--metrics", "comprehensiveness", "--out",
+            str(out), "--no-progress"]  # fmt: skip
+    assert main(argv) == 0
+    result = Comparison.from_dict(json.loads(out.read_text(encoding="utf-8")))
+    assert result.texts == tuple(load_dataset("movies").validation.texts[:3])
+    assert len(result.values["saliency"]["comprehensiveness"]) == 3
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

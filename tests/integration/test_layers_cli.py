@@ -36,6 +36,29 @@ def test_png_and_html_outputs(model_dir, tmp_path):
     assert "a bad plot" in text
 
 
+def test_information_at_every_layer_through_the_cli(model_dir, tmp_path):
+    """--method information: the report carries the information curves, and the saved result
+    equals the information method run layer by layer (same seed)."""
+    from wordlight import explain
+
+    page, out = tmp_path / "info.html", tmp_path / "info.jsonl"
+    fast = ["-p", "regularization=self", "-p", "max_iterations=120", "-p", "tolerance=0.5"]
+    args = ["layers", "a bad plot", "--model", model_dir, "--method", "information", *fast]
+    assert main([*args, "--out", str(page), "--no-progress"]) == 0
+    text = page.read_text("utf-8")
+    assert "information loss per word across layers" in text
+    assert text.count("data:image/png;base64,") == 2  # the heatmap and the curves
+    assert main([*args, "--out", str(out), "--no-progress"]) == 0
+    (saved,) = load_layer_explanations(str(out))
+    assert saved.method == "information" and saved.layers == (1, 2)
+    clf = load_model(model_dir)
+    for row, layer in enumerate(saved.layers):
+        (one,) = explain(clf, "a bad plot", "information", layer=layer, regularization="self",
+                         max_iterations=120, tolerance=0.5, progress=False)  # fmt: skip
+        text_tokens = ~np.array(saved.special)
+        np.testing.assert_allclose(saved.scores[row][text_tokens], one.scores, rtol=1e-5)
+
+
 def test_jsonl_equals_the_api(model_dir, tmp_path):
     out = tmp_path / "r.jsonl"
     args = ["layers", "a bad plot", "--model", model_dir, "--layers", "0,2", "-t", "1"]

@@ -3,6 +3,7 @@ at a time, the same scores for every target, the regularization and its caches, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -81,6 +82,24 @@ def test_every_target_gets_the_same_nonnegative_scores(bert):
     back = Explanation.from_dict(exps[0].to_dict())
     np.testing.assert_allclose(sigmas(back), 0.5 * np.exp(-exps[0].scores))
     assert back.params["layer"] == -1 and back.method == "information"
+
+
+def test_information_renders_like_every_method(bert):
+    """HTML and terminal views of an information result: every word, its exact score, the
+    method named; unsigned scores give green only (never the 'against' colour)."""
+    from wordlight.viz import render_html, render_terminal
+
+    (e,) = Information(layer=1, regularization="self", max_iterations=40).explain(bert, TEXTS[0])
+    page = render_html([e])
+    marks = re.findall(r'<mark style="background:(#[0-9a-f]{6});[^"]*" title="([^"]*)"', page)
+    assert [title.split(": ")[0] for _, title in marks] == [w.text for w in e.words]
+    for (colour, title), score in zip(marks, e.word_scores, strict=True):
+        assert float(title.split(": ")[1]) == pytest.approx(float(score), rel=1e-4)
+        red, green = int(colour[1:3], 16), int(colour[3:5], 16)
+        assert green >= red  # white (0) or green: information is never 'against'
+    assert "information" in page
+    plain = render_terminal([e], color=False)
+    assert all(w.text in plain for w in e.words) and "information" in plain
 
 
 def test_published_mode_runs_every_iteration_and_is_seeded(bert):

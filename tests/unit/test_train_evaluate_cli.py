@@ -171,7 +171,7 @@ def test_resume_with_other_settings_or_a_corrupt_checkpoint_exits_2(
 def test_bad_training_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     single = write_csv(tmp_path / "single.csv", 40, 3, labels=("pos",))
     assert main(["train", *data_args(single), "--out", str(tmp_path / "m"), *SMALL]) == 2
-    one_error_line(capsys)
+    assert "single class ('pos')" in one_error_line(capsys)
     assert main(["train", "--out", str(tmp_path / "m"), *SMALL]) == 2
     assert "--data" in one_error_line(capsys)
     data = write_csv(tmp_path / "ok.csv", 40, 3)
