@@ -26,7 +26,8 @@ class LayerExplanation:
 
     ``dims`` (optional, not saved): the per-hidden-dimension values ``(rows, positions, hidden)``
     whose sum over the last axis is ``scores``. ``deltas[r]``: completeness delta of row r
-    (sum of the row minus f(x) - f(x')) for path methods.
+    (sum of the row minus f(x) - f(x')) for path methods; ``steps[r]``: the integration points
+    row r used (path methods).
     """
 
     text: str
@@ -42,6 +43,7 @@ class LayerExplanation:
     params: Mapping[str, Any] = field(default_factory=dict)
     deltas: np.ndarray | None = None  # (rows,)
     gap: float | None = None  # f(x) - f(x') for path methods
+    steps: tuple[int, ...] | None = None  # (rows,) integration points per layer, path methods
     dims: np.ndarray | None = None  # (rows, positions, hidden), kept in memory only
     words: tuple[Word, ...] = ()
 
@@ -99,6 +101,7 @@ class LayerExplanation:
             method=self.method,
             params={**self.params, "layer": layer},
             completeness_delta=None if self.deltas is None else float(self.deltas[r]),
+            n_steps=None if self.steps is None else self.steps[r],
             word_aggregation=word_aggregation,
             words=self.words,
         )
@@ -128,6 +131,7 @@ class LayerExplanation:
             "params": _jsonable(dict(self.params)),
             "deltas": None if self.deltas is None else self.deltas.tolist(),
             "gap": self.gap,
+            "steps": None if self.steps is None else list(self.steps),
         }
 
     @classmethod
@@ -147,6 +151,7 @@ class LayerExplanation:
             params=dict(data.get("params", {})),
             deltas=None if deltas is None else np.asarray(deltas, dtype=np.float64),
             gap=data.get("gap"),
+            steps=None if data.get("steps") is None else tuple(int(n) for n in data["steps"]),
             words=tuple(
                 Word(t, int(s), int(e), tuple(int(i) for i in idx))
                 for t, s, e, idx in data.get("words", [])

@@ -71,6 +71,17 @@ def test_jsonl_equals_the_api(model_dir, tmp_path):
     np.testing.assert_allclose(saved.scores, direct.scores, rtol=1e-6, atol=1e-9)
 
 
+def test_auto_steps_through_the_cli(model_dir, tmp_path):
+    out = tmp_path / "auto.jsonl"
+    args = ["layers", "a bad plot", "--model", model_dir, "--steps", "auto", "--out", str(out)]
+    assert main([*args, "-p", "tolerance=0.001", "--no-progress"]) == 0
+    (saved,) = load_layer_explanations(str(out))
+    assert saved.params["n_steps"] == "auto" and saved.params["rule"] == "adaptive_simpson"
+    assert len(saved.steps) == len(saved.layers) and min(saved.steps) >= 5
+    bound = np.maximum(1e-3 * abs(saved.gap), 1e-6) + 1e-7
+    assert (np.abs(saved.deltas) <= bound).all()
+
+
 def test_table_on_stdout_has_a_row_per_layer(model_dir, capsys):
     assert main(["layers", "a bad plot", "--model", model_dir, *FAST]) == 0
     out = capsys.readouterr().out.splitlines()

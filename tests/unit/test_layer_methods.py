@@ -125,6 +125,44 @@ def test_layer_ig_is_complete_at_every_layer(arch):
         np.testing.assert_allclose(exp.dims.sum(-1), exp.scores, atol=1e-5)
 
 
+@pytest.mark.parametrize("arch", ["bert", "roberta"])
+def test_layer_ig_auto_steps_meet_the_tolerance_at_every_layer(arch):
+    """n_steps='auto': each layer of each text is refined until its own delta is within
+    tolerance of the gap from the model's own forward; the points per layer are recorded, and
+    the scores agree with a 128-point run. Batched = one text at a time."""
+    model, tok = sharp(arch)
+    clf = load_model(model, tok)
+    method = LayerIntegratedGradients(n_steps="auto", tolerance=1e-3, keep_dims=True)
+    exps = method.explain(clf, TEXTS, target=1)
+    fine = LayerIntegratedGradients(n_steps=128).explain(clf, TEXTS, target=1)
+    for text, exp, ref in zip(TEXTS, exps, fine, strict=True):
+        ids, mask, baseline = encoded(tok, text)
+        with torch.no_grad():
+            p = torch.softmax(model(input_ids=ids, attention_mask=mask).logits, -1)[0, 1]
+            p0 = torch.softmax(model(input_ids=baseline, attention_mask=mask).logits, -1)[0, 1]
+        gap = float(p - p0)
+        assert abs(gap) > 1e-3  # the checks below are not empty
+        assert np.abs(exp.scores.sum(1) - gap).max() <= max(1e-3 * abs(gap), 1e-6) + 1e-6
+        assert len(exp.steps) == len(exp.layers)
+        assert all(n >= 5 and n % 2 == 1 for n in exp.steps)
+        np.testing.assert_allclose(exp.dims.sum(-1), exp.scores, atol=1e-6)
+        np.testing.assert_allclose(exp.scores, ref.scores, atol=0.02 * abs(gap))
+        assert exp.params["rule"] == "adaptive_simpson" and ref.steps == (128,) * len(ref.layers)
+    for text, exp in zip(TEXTS, exps, strict=True):
+        (alone,) = method.explain(clf, text, target=1)
+        np.testing.assert_allclose(alone.scores, exp.scores, atol=1e-6)
+        assert alone.steps == exp.steps
+
+
+def test_auto_steps_only_where_offered(tiny_bert):
+    with pytest.raises(InputError, match="n_steps must be an integer >= 1, got 'auto'"):
+        LayerConductance(n_steps="auto")
+    with pytest.raises(InputError, match="tolerance must be > 0"):
+        LayerIntegratedGradients(n_steps="auto", tolerance=0)
+    with pytest.raises(InputError, match="or 'auto'"):
+        LayerIntegratedGradients(n_steps="many")
+
+
 @pytest.mark.parametrize("arch", ["bert", "distilbert", "roberta", "electra"])
 def test_layer_conductance_equals_captum_on_every_layer(arch):
     model, tok = sharp(arch)
@@ -197,7 +235,9 @@ def test_layer_results_save_and_reload(tiny_bert, tmp_path):
         assert (a.tokens, a.special, a.layers, a.words) == (b.tokens, b.special, b.layers, b.words)
         np.testing.assert_array_equal(a.scores, b.scores)
         np.testing.assert_array_equal(a.deltas, b.deltas)
+        assert a.steps == b.steps == (4,) * len(a.layers)
         one = b.explanation(1)
+        assert one.n_steps == 4
         np.testing.assert_array_equal(one.scores, a.scores[1, a.content])
     path.write_text("not json\n")
     with pytest.raises(InputError, match="not a saved wordlight layer file"):

@@ -21,7 +21,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--method", default="layer_integrated_gradients",
                    help=f"one of: {', '.join(LAYER_METHODS)}")  # fmt: skip
     p.add_argument("--target", "-t", help="class index, label, 'predicted' (default) or 'all'")
-    p.add_argument("--steps", type=int, help="integration steps (path methods)")
+    p.add_argument("--steps", help="integration steps (path methods); 'auto' for layer IG")
     p.add_argument("--layers", help="comma-separated layer indices (default: all; 0 = embedding)")
     p.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
                    help="any method parameter, e.g. -p baseline=mask (repeatable)")  # fmt: skip

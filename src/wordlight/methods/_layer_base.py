@@ -40,6 +40,7 @@ class LayerAttribution:
     dims: Tensor | None = None  # (B, R, T, D) per hidden dimension, sums to scores
     delta: Tensor | None = None  # (B, R) completeness delta per layer
     gap: Tensor | None = None  # (B,) f(x) - f(x')
+    steps: Tensor | None = None  # (B, R) integration points per layer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -191,6 +192,7 @@ class LayerMethod(ABC):
             params={**self.params(), **self.extra_params(model)},
             deltas=None if attr.delta is None else attr.delta[row].detach().cpu().numpy(),
             gap=None if attr.gap is None else float(attr.gap[row]),
+            steps=None if attr.steps is None else tuple(int(n) for n in attr.steps[row]),
             dims=dims,
         )
 
@@ -227,8 +229,9 @@ class LayerPathMethod(LayerMethod, ABC):
     """A layer method that integrates along the path baseline text -> text: its parameters."""
 
     MIN_STEPS: ClassVar[int] = 1
+    AUTO_STEPS: ClassVar[bool] = False  # whether n_steps="auto" is offered
 
-    n_steps: int = 50
+    n_steps: int | str = 50
     rule: str = "gausslegendre"
     baseline: str = "pad"
 
@@ -239,5 +242,8 @@ class LayerPathMethod(LayerMethod, ABC):
         if self.baseline not in TOKEN_BASELINES:
             raise one_of("baseline", self.baseline, TOKEN_BASELINES)
         n = self.n_steps
+        if n == "auto" and self.AUTO_STEPS:
+            return
         if isinstance(n, bool) or not isinstance(n, int) or n < self.MIN_STEPS:
-            raise InputError(f"n_steps must be an integer >= {self.MIN_STEPS}, got {n!r}")
+            auto = " or 'auto'" if self.AUTO_STEPS else ""
+            raise InputError(f"n_steps must be an integer >= {self.MIN_STEPS}{auto}, got {n!r}")

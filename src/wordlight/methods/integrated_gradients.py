@@ -17,7 +17,7 @@ import torch
 from torch import Tensor
 
 from wordlight.errors import InputError, one_of
-from wordlight.methods._adaptive_quadrature import initial_panels, initial_points
+from wordlight.methods._adaptive_quadrature import integrate_adaptive
 from wordlight.methods._baselines import BASELINES, baseline_embeddings
 from wordlight.methods._engine import forward_outputs, outputs_and_gradients, width_chunks
 from wordlight.methods._quadrature import ADAPTIVE, NESTED, RULES, nodes, refine
@@ -134,38 +134,18 @@ class IntegratedGradients(Explainer):
     def _integrate_panels(
         self, model: TextClassifier, x: Tensor, x0: Tensor, mask: Tensor, targets: Tensor
     ) -> tuple[Tensor, Tensor, Tensor]:
-        """Locally adaptive Simpson panels: each round, every window still outside tolerance
-        splits the panel with the largest exact error (2 new points), all such windows in one
-        batched pass. Returns scores, steps and f(x) - f(x') from the end points a = 1, 0."""
-        scores = torch.zeros((*targets.shape, x.shape[1]), dtype=torch.float32, device=x.device)
-        steps = torch.zeros(x.shape[0], dtype=torch.long)
-        gap = torch.zeros(targets.shape, dtype=torch.float32, device=x.device)
-        todo = list(range(x.shape[0]))
-        start = initial_points(max(1, -(-(self.min_steps - 1) // 2)))
-        rows = torch.tensor(todo, device=x.device)
-        alphas = torch.tensor(start, device=x.device).expand(len(todo), -1)
-        values, outputs = self._contributions(model, x, x0, mask, targets, rows, alphas)
-        sets = {w: initial_panels(values[i], outputs[i]) for i, w in enumerate(todo)}
-        for w in todo:
-            gap[w] = sets[w].gap
-        while True:
-            still = []
-            for w in todo:
-                scores[w], steps[w] = sets[w].integral(), sets[w].n_points
-                delta = scores[w].sum(-1) - gap[w]
-                outside = bool(
-                    (delta.abs() > (self.tolerance * gap[w].abs()).clamp(min=self.atol)).any()
-                )
-                if outside and sets[w].n_points + 2 <= self.max_steps:
-                    still.append(w)
-            todo = still
-            if not todo:
-                return scores, steps, gap
-            rows = torch.tensor(todo, device=x.device)
-            alphas = torch.tensor([sets[w].next_points() for w in todo], device=x.device)
-            fresh, fresh_outputs = self._contributions(model, x, x0, mask, targets, rows, alphas)
-            for i, w in enumerate(todo):
-                sets[w].refine(fresh[i], fresh_outputs[i])
+        """Locally adaptive Simpson panels (``integrate_adaptive``): scores, steps and
+        f(x) - f(x') from the end points a = 1, 0."""
+
+        def evaluate(rows: list[int], alphas: Tensor) -> tuple[Tensor, Tensor]:
+            which = torch.tensor(rows, device=x.device)
+            return self._contributions(model, x, x0, mask, targets, which, alphas.to(x.device))
+
+        scores, steps, gap = integrate_adaptive(
+            evaluate, x.shape[0], tolerance=self.tolerance, atol=self.atol,
+            min_points=self.min_steps, max_points=self.max_steps,
+        )  # fmt: skip
+        return scores.float(), steps, gap
 
     def _integrate(
         self,

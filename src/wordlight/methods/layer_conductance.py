@@ -40,7 +40,7 @@ class LayerConductance(LayerPathMethod):
         with torch.no_grad():
             x = model.embed(batch.ids)
             x0 = model.embed(baseline_ids(model, batch, self.baseline))
-        alphas = sorted(nodes(self.rule, self.n_steps + 1)[0])
+        alphas = sorted(nodes(self.rule, int(self.n_steps) + 1)[0])
         k = len(alphas)
         a = torch.tensor(alphas, dtype=x.dtype, device=x.device)
         dims = torch.zeros((*x.shape[:2], len(rows), model_hidden(model, x[:1, :1])))
@@ -65,7 +65,8 @@ class LayerConductance(LayerPathMethod):
                 g = grad.view(n_text, k, width, -1)
                 flow = (g[:, :-1] * (h[:, 1:] - h[:, :-1])).sum(1)
                 dims[sl, r, :width] = flow * mask[sl, :width, None].to(flow.dtype)
-        return LayerAttribution(dims.sum(-1), dims=dims)
+        steps = torch.full(dims.shape[:2], int(self.n_steps))
+        return LayerAttribution(dims.sum(-1), dims=dims, steps=steps)
 
 
 def model_hidden(model: LayeredClassifier, one_token: Tensor) -> int:

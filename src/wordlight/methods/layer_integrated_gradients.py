@@ -12,18 +12,26 @@ This is Captum's ``LayerIntegratedGradients`` on the embeddings block (l = 0) or
 Shared work: one pass over x and one over x' cache every layer's activations; layer l's
 integration then runs only the layers after l. Per step, the forward work over all L + 1 layers
 drops from L + 1 full passes (one Captum run per layer) to about (L + 1)/2; the backward passes
-are the same as Captum's (they stop at layer l either way). With a backward costing about two
-forwards that predicts ~0.75x of L + 1 Captum runs; benchmarks/layer_ig.py measures it.
+are the same as Captum's (they stop at layer l either way). With a backward costing about one
+forward (measured on a CPU) that predicts ~0.67x of L + 1 Captum runs at the same n_steps;
+benchmarks/layer_ig.py measures it.
+
+``n_steps="auto"``: every layer of every text is refined on its own until its delta is within
+``tolerance`` of f(x) - f(x'), with the adaptive Simpson panels of Integrated Gradients
+(``_adaptive_quadrature``); ``steps`` in the result says how many points each layer took.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
 import torch
 from torch import Tensor
 
+from wordlight.errors import InputError
+from wordlight.methods._adaptive_quadrature import integrate_adaptive
 from wordlight.methods._baselines import baseline_ids
 from wordlight.methods._engine import class_outputs, width_chunks
 from wordlight.methods._layer_base import LayerAttribution, LayerPathMethod
@@ -38,6 +46,28 @@ class LayerIntegratedGradients(LayerPathMethod):
     summary: ClassVar[str] = "IG of each layer's activations, baseline text -> text; every layer"
 
     MIN_STEPS: ClassVar[int] = 2
+    AUTO_STEPS: ClassVar[bool] = True
+    ADAPTIVE_RULE: ClassVar[str] = "adaptive_simpson"
+
+    tolerance: float = 0.01  # "auto": |delta| <= max(tolerance * |f(x) - f(x')|, atol) per layer
+    atol: float = 1e-6
+    min_steps: int = 5  # "auto": points of the first grid
+    max_steps: int = 513  # "auto": the most points one layer of one text may get
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.tolerance > 0:
+            raise InputError(f"tolerance must be > 0, got {self.tolerance}")
+        if not 2 <= self.min_steps <= self.max_steps:
+            raise InputError(
+                f"need 2 <= min_steps <= max_steps, got {self.min_steps} and {self.max_steps}"
+            )
+
+    def params(self) -> dict[str, object]:
+        out = super().params()
+        if self.n_steps == "auto":
+            out["rule"] = self.ADAPTIVE_RULE
+        return out
 
     def attribute_layers(
         self, model: LayeredClassifier, batch: WindowBatch, targets: Tensor, rows: tuple[int, ...]
@@ -50,13 +80,25 @@ class LayerIntegratedGradients(LayerPathMethod):
             f_x = self._f(model, hx[n], mask, targets)
             f_b = self._f(model, hb[n], mask, targets)
         real = mask.unsqueeze(-1).to(hx[0].dtype)
-        dims = torch.stack(
-            [self._integrate(model, hb[k], (hx[k] - hb[k]) * real, mask, targets, k) for k in rows],
-            dim=1,
-        )  # (B, R, T, D)
-        scores = dims.sum(-1)
         gap = f_x - f_b
-        return LayerAttribution(scores, dims=dims, delta=scores.sum(-1) - gap[:, None], gap=gap)
+        if self.n_steps == "auto":
+            parts = [
+                self._integrate_auto(model, hb[k], (hx[k] - hb[k]) * real, mask, targets, k, gap)
+                for k in rows
+            ]
+            dims = torch.stack([d for d, _ in parts], dim=1)  # (B, R, T, D)
+            steps = torch.stack([n for _, n in parts], dim=1)  # (B, R)
+        else:
+            dims = torch.stack(
+                [self._integrate(model, hb[k], (hx[k] - hb[k]) * real, mask, targets, k)
+                 for k in rows],
+                dim=1,
+            )  # fmt: skip
+            steps = torch.full((len(targets), len(rows)), int(self.n_steps))
+        scores = dims.sum(-1)
+        return LayerAttribution(
+            scores, dims=dims, delta=scores.sum(-1) - gap[:, None], gap=gap, steps=steps
+        )
 
     def _f(self, model: LayeredClassifier, last: Tensor, mask: Tensor, targets: Tensor) -> Tensor:
         logits = model.logits_from_hidden(last, mask)
@@ -72,26 +114,78 @@ class LayerIntegratedGradients(LayerPathMethod):
         layer: int,
     ) -> Tensor:
         """(B, T, D): sum_j w_j grad F(base + a_j diff) * diff, rows (text, step) in chunks."""
-        alphas, weights = nodes(self.rule, self.n_steps)
-        k = len(alphas)
-        a = torch.tensor(alphas, dtype=base.dtype, device=base.device)
+        alphas, weights = nodes(self.rule, int(self.n_steps))
+        a = torch.tensor(alphas, dtype=base.dtype, device=base.device).expand(len(base), -1)
         w = torch.tensor(weights, dtype=base.dtype, device=base.device)
         out = torch.zeros_like(base)
-        widths = mask.sum(1).repeat_interleave(k).tolist()  # rows are text-major
+        everyone = torch.arange(len(base), device=base.device)
+        for text, step, _, part in self._points(
+            model, base, diff, mask, targets, layer, everyone, a
+        ):
+            out[:, : part.shape[1]].index_add_(0, text, w[step].view(-1, 1, 1) * part)
+        return out
+
+    def _integrate_auto(
+        self,
+        model: LayeredClassifier,
+        base: Tensor,
+        diff: Tensor,
+        mask: Tensor,
+        targets: Tensor,
+        layer: int,
+        gap: Tensor,
+    ) -> tuple[Tensor, Tensor]:
+        """(B, T, D) and the points used (B,), each text refined until its delta at this layer
+        is within tolerance."""
+        width, dim = base.shape[1], base.shape[2]
+
+        def evaluate(rows: list[int], alphas: Tensor) -> tuple[Tensor, Tensor]:
+            which = torch.tensor(rows, device=base.device)
+            a = alphas.to(device=base.device, dtype=base.dtype)
+            values = base.new_zeros((len(rows), a.shape[1], 1, width, dim))
+            f = base.new_zeros((len(rows), a.shape[1], 1))
+            points = self._points(model, base, diff, mask, targets, layer, which, a)
+            for i, step, value, part in points:
+                values[i, step, 0, : part.shape[1]] = part
+                f[i, step, 0] = value
+            return values, f
+
+        dims, steps, _ = integrate_adaptive(
+            evaluate, len(base), tolerance=self.tolerance, atol=self.atol,
+            min_points=self.min_steps, max_points=self.max_steps, gap=gap[:, None],
+        )  # fmt: skip
+        return dims[:, 0], steps
+
+    def _points(
+        self,
+        model: LayeredClassifier,
+        base: Tensor,
+        diff: Tensor,
+        mask: Tensor,
+        targets: Tensor,
+        layer: int,
+        which: Tensor,
+        alphas: Tensor,
+    ) -> Iterator[tuple[Tensor, Tensor, Tensor, Tensor]]:
+        """For the texts ``which`` at their points ``alphas`` (len(which), n), in row chunks:
+        (index into ``which``, point index, F, grad F * diff (rows, width, D))."""
+        n = alphas.shape[1]
+        widths = mask[which].sum(1).repeat_interleave(n).tolist()  # rows are text-major
         last = model.n_layers
         for sl, width in width_chunks(widths, self.row_budget(model)):
             r = torch.arange(sl.start, sl.stop, device=base.device)
-            text, step = r // k, r % k
+            i, step = r // n, r % n
+            text = which[i]
             d = diff[text, :width]
             m = mask[text, :width]
             with torch.enable_grad():
-                path = (base[text, :width] + a[step].view(-1, 1, 1) * d).requires_grad_(True)
+                path = (base[text, :width] + alphas[i, step].view(-1, 1, 1) * d).requires_grad_(
+                    True
+                )
                 h = model.hidden_state(path, m, last, from_layer=layer)
-                value = self._f(model, h, m, targets[text]).sum()
-                (grad,) = torch.autograd.grad(value, path)
-            part = w[step].view(-1, 1, 1) * grad * d
-            out[:, :width].index_add_(0, text, part.to(out.dtype))
-        return out
+                value = self._f(model, h, m, targets[text])
+                (grad,) = torch.autograd.grad(value.sum(), path)
+            yield i, step, value.detach(), (grad * d).to(base.dtype)
 
 
 def all_hidden_states(model: LayeredClassifier, ids: Tensor, mask: Tensor) -> list[Tensor]:
