@@ -176,3 +176,28 @@ def test_special_tokens_are_never_removed(linear_model):
         method.explain(spy, TEXT)
         cls_rows = torch.cat(seen)
         assert torch.equal(cls_rows, module.embedding.weight[2].expand_as(cls_rows))
+
+
+def test_repeated_samples_go_through_the_model_once(linear_model, monkeypatch):
+    """A 3-word text has 6 proper coalitions: 200 LIME samples repeat them, yet the model sees
+    each distinct perturbation once, and the scores are those of evaluating every sample."""
+    from wordlight.methods import _perturb
+
+    clf, _, _ = linear_model
+    seen = []
+    real = _perturb.forward_outputs
+
+    def counting(model, x, mask, output, budget):
+        seen.append(len(x))
+        return real(model, x, mask, output, budget)
+
+    monkeypatch.setattr(_perturb, "forward_outputs", counting)
+    (deduplicated,) = Lime(n_samples=200, output="logit", level="token").explain(
+        clf, "good bad film"
+    )
+    assert sum(seen) <= 2**3 + 1  # distinct presence patterns (and the full text)
+    monkeypatch.setattr(torch, "unique", lambda key, **kw: (key, torch.arange(len(key))))
+    seen.clear()
+    (every,) = Lime(n_samples=200, output="logit", level="token").explain(clf, "good bad film")
+    assert sum(seen) >= 200
+    np.testing.assert_allclose(deduplicated.scores, every.scores, rtol=1e-6, atol=1e-9)

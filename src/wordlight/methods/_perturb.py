@@ -27,10 +27,10 @@ from wordlight.models.protocol import TextClassifier
 LEVELS = ("word", "token")
 REPLACEMENTS = ("auto", "mask", "pad")
 BLOCK_BUDGETS = 16  # model rows are built this many row budgets at a time
-# tokens per forward pass on a CPU when max_batch_tokens is None. Forward only (no activations
-# kept for a backward pass), so bigger chunks than the gradient methods' 512: on the default
-# model (2 busy cores) LIME ran 2.5-3.5x faster at 2048-16384 than at 512, flat in between.
-CPU_FORWARD_BUDGET = 8192
+# tokens per forward pass on a CPU when max_batch_tokens is None (forward only). LIME on 20
+# movie snippets, default model, quiet 2-core CPU: 31-32 s at 2048 tokens, 32 s at 1024, 35-36 s
+# at 8192 (on a busy machine 512 had been 2.5-3.5x slower than 2048-16384).
+CPU_FORWARD_BUDGET = 2048
 PROGRESS_ROWS = 20_000  # show a bar of model rows above this many
 
 
@@ -136,7 +136,15 @@ def perturbed_outputs(
     desc: str,
 ) -> Tensor:
     """Model outputs (R, classes) of window ``rows[r]`` with the features where
-    ``present[r]`` (R, F) is False removed; R may span every window of the batch."""
+    ``present[r]`` (R, F) is False removed; R may span every window of the batch. Identical
+    perturbations (random samples repeat, most often for short texts) go through the model once."""
+    key = torch.cat((rows[:, None], present.long()), dim=1)
+    unique, inverse = torch.unique(key, dim=0, return_inverse=True)  # sorted: window-major
+    if len(unique) < len(rows):
+        outputs = perturbed_outputs(
+            model, batch, feats, unique[:, 0], unique[:, 1:].bool(), token, output, budget, desc
+        )
+        return outputs[inverse]
     n_rows, width = len(rows), batch.ids.shape[1]
     block = max(1, BLOCK_BUDGETS * budget // width)
     parts = []
