@@ -15,11 +15,11 @@ import argparse
 from pathlib import Path
 
 RARE_BIRDS = "Rare Birds has more than enough charm to make it memorable."
-SNIPPETS = (
+SNIPPETS = (  # all four are snippets of the movies data, verbatim
     RARE_BIRDS,
-    "The plot is nothing but boilerplate clichés from start to finish.",
     "A gorgeous, witty, seductive movie.",
-    "It's not a bad film, just a forgettable one.",
+    "It's not a bad premise, just a bad movie.",
+    "This is a truly, truly bad movie.",
 )
 
 
