@@ -81,19 +81,13 @@ class LayerIntegratedGradients(LayerPathMethod):
             f_b = self._f(model, hb[n], mask, targets)
         real = mask.unsqueeze(-1).to(hx[0].dtype)
         gap = f_x - f_b
+        paths = [_Path(model, hb[k], (hx[k] - hb[k]) * real, mask, targets, k) for k in rows]
         if self.n_steps == "auto":
-            parts = [
-                self._integrate_auto(model, hb[k], (hx[k] - hb[k]) * real, mask, targets, k, gap)
-                for k in rows
-            ]
+            parts = [self._integrate_auto(path, gap) for path in paths]
             dims = torch.stack([d for d, _ in parts], dim=1)  # (B, R, T, D)
             steps = torch.stack([n for _, n in parts], dim=1)  # (B, R)
         else:
-            dims = torch.stack(
-                [self._integrate(model, hb[k], (hx[k] - hb[k]) * real, mask, targets, k)
-                 for k in rows],
-                dim=1,
-            )  # fmt: skip
+            dims = torch.stack([self._integrate(path) for path in paths], dim=1)
             steps = torch.full((len(targets), len(rows)), int(self.n_steps))
         scores = dims.sum(-1)
         return LayerAttribution(
@@ -104,48 +98,29 @@ class LayerIntegratedGradients(LayerPathMethod):
         logits = model.logits_from_hidden(last, mask)
         return class_outputs(logits, self.output).gather(1, targets[:, None])[:, 0].float()
 
-    def _integrate(
-        self,
-        model: LayeredClassifier,
-        base: Tensor,
-        diff: Tensor,
-        mask: Tensor,
-        targets: Tensor,
-        layer: int,
-    ) -> Tensor:
+    def _integrate(self, path: _Path) -> Tensor:
         """(B, T, D): sum_j w_j grad F(base + a_j diff) * diff, rows (text, step) in chunks."""
+        base = path.base
         alphas, weights = nodes(self.rule, int(self.n_steps))
         a = torch.tensor(alphas, dtype=base.dtype, device=base.device).expand(len(base), -1)
         w = torch.tensor(weights, dtype=base.dtype, device=base.device)
         out = torch.zeros_like(base)
         everyone = torch.arange(len(base), device=base.device)
-        for text, step, _, part in self._points(
-            model, base, diff, mask, targets, layer, everyone, a
-        ):
+        for text, step, _, part in self._points(path, everyone, a):
             out[:, : part.shape[1]].index_add_(0, text, w[step].view(-1, 1, 1) * part)
         return out
 
-    def _integrate_auto(
-        self,
-        model: LayeredClassifier,
-        base: Tensor,
-        diff: Tensor,
-        mask: Tensor,
-        targets: Tensor,
-        layer: int,
-        gap: Tensor,
-    ) -> tuple[Tensor, Tensor]:
+    def _integrate_auto(self, path: _Path, gap: Tensor) -> tuple[Tensor, Tensor]:
         """(B, T, D) and the points used (B,), each text refined until its delta at this layer
         is within tolerance."""
-        width, dim = base.shape[1], base.shape[2]
+        base = path.base
 
         def evaluate(rows: list[int], alphas: Tensor) -> tuple[Tensor, Tensor]:
             which = torch.tensor(rows, device=base.device)
             a = alphas.to(device=base.device, dtype=base.dtype)
-            values = base.new_zeros((len(rows), a.shape[1], 1, width, dim))
+            values = base.new_zeros((len(rows), a.shape[1], 1, *base.shape[1:]))
             f = base.new_zeros((len(rows), a.shape[1], 1))
-            points = self._points(model, base, diff, mask, targets, layer, which, a)
-            for i, step, value, part in points:
+            for i, step, value, part in self._points(path, which, a):
                 values[i, step, 0, : part.shape[1]] = part
                 f[i, step, 0] = value
             return values, f
@@ -157,21 +132,13 @@ class LayerIntegratedGradients(LayerPathMethod):
         return dims[:, 0], steps
 
     def _points(
-        self,
-        model: LayeredClassifier,
-        base: Tensor,
-        diff: Tensor,
-        mask: Tensor,
-        targets: Tensor,
-        layer: int,
-        which: Tensor,
-        alphas: Tensor,
+        self, path: _Path, which: Tensor, alphas: Tensor
     ) -> Iterator[tuple[Tensor, Tensor, Tensor, Tensor]]:
         """For the texts ``which`` at their points ``alphas`` (len(which), n), in row chunks:
         (index into ``which``, point index, F, grad F * diff (rows, width, D))."""
+        model, base, diff, mask = path.model, path.base, path.diff, path.mask
         n = alphas.shape[1]
         widths = mask[which].sum(1).repeat_interleave(n).tolist()  # rows are text-major
-        last = model.n_layers
         for sl, width in width_chunks(widths, self.row_budget(model)):
             r = torch.arange(sl.start, sl.stop, device=base.device)
             i, step = r // n, r % n
@@ -179,13 +146,24 @@ class LayerIntegratedGradients(LayerPathMethod):
             d = diff[text, :width]
             m = mask[text, :width]
             with torch.enable_grad():
-                path = (base[text, :width] + alphas[i, step].view(-1, 1, 1) * d).requires_grad_(
-                    True
-                )
-                h = model.hidden_state(path, m, last, from_layer=layer)
-                value = self._f(model, h, m, targets[text])
-                (grad,) = torch.autograd.grad(value.sum(), path)
+                x = (base[text, :width] + alphas[i, step].view(-1, 1, 1) * d).requires_grad_(True)
+                h = model.hidden_state(x, m, model.n_layers, from_layer=path.layer)
+                value = self._f(model, h, m, path.targets[text])
+                (grad,) = torch.autograd.grad(value.sum(), x)
             yield i, step, value.detach(), (grad * d).to(base.dtype)
+
+
+@dataclass(frozen=True)
+class _Path:
+    """Layer ``layer``'s straight path for a batch: from ``base`` (the baseline text's
+    activations) along ``diff`` (text minus baseline, 0 on padding), towards ``targets``."""
+
+    model: LayeredClassifier
+    base: Tensor  # (B, T, D)
+    diff: Tensor  # (B, T, D)
+    mask: Tensor  # (B, T)
+    targets: Tensor  # (B,)
+    layer: int
 
 
 def all_hidden_states(model: LayeredClassifier, ids: Tensor, mask: Tensor) -> list[Tensor]:
