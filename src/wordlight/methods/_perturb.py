@@ -140,11 +140,7 @@ def perturbed_outputs(
     perturbations (random samples repeat, most often for short texts) go through the model once."""
     key = torch.cat((rows[:, None], present.long()), dim=1)
     unique, inverse = torch.unique(key, dim=0, return_inverse=True)  # sorted: window-major
-    if len(unique) < len(rows):
-        outputs = perturbed_outputs(
-            model, batch, feats, unique[:, 0], unique[:, 1:].bool(), token, output, budget, desc
-        )
-        return outputs[inverse]
+    rows, present = unique[:, 0], unique[:, 1:].bool()
     n_rows, width = len(rows), batch.ids.shape[1]
     block = max(1, BLOCK_BUDGETS * budget // width)
     parts = []
@@ -162,7 +158,7 @@ def perturbed_outputs(
         parts.append(forward_outputs(model, x, mask, output, budget).cpu())
         bar.update(len(r))
     bar.close()
-    return torch.cat(parts).double()
+    return torch.cat(parts).double()[inverse]
 
 
 def all_present(feats: Features, rows: Tensor) -> Tensor:

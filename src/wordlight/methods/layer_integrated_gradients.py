@@ -35,7 +35,7 @@ from wordlight.methods._adaptive_quadrature import integrate_adaptive
 from wordlight.methods._baselines import baseline_ids
 from wordlight.methods._engine import class_outputs, width_chunks
 from wordlight.methods._layer_base import LayerAttribution, LayerPathMethod
-from wordlight.methods._quadrature import nodes
+from wordlight.methods._quadrature import ADAPTIVE, nodes
 from wordlight.methods._windows import WindowBatch
 from wordlight.models.protocol import LayeredClassifier
 
@@ -47,7 +47,6 @@ class LayerIntegratedGradients(LayerPathMethod):
 
     MIN_STEPS: ClassVar[int] = 2
     AUTO_STEPS: ClassVar[bool] = True
-    ADAPTIVE_RULE: ClassVar[str] = "adaptive_simpson"
 
     tolerance: float = 0.01  # "auto": |delta| <= max(tolerance * |f(x) - f(x')|, atol) per layer
     atol: float = 1e-6
@@ -66,7 +65,7 @@ class LayerIntegratedGradients(LayerPathMethod):
     def params(self) -> dict[str, object]:
         out = super().params()
         if self.n_steps == "auto":
-            out["rule"] = self.ADAPTIVE_RULE
+            out["rule"] = ADAPTIVE
         return out
 
     def attribute_layers(
