@@ -6,7 +6,7 @@ of Phi over sample inputs. The authors' README example runs unchanged with only 
 changed (``from wordlight.interpreter import Interpreter, calculate_regularization``).
 
 What differs from the original (see docs/information.md): the loss and optimiser are shared with
-the ``information`` method (``wordlight.methods._information_core``); ``optimize`` stops on
+the ``information`` method (``wordlight.methods.information_core``); ``optimize`` stops on
 convergence (``iteration`` is an upper bound) and returns the mean of the stationary iterates, not
 the parameters after the lowest single-sample loss; several noise samples per step drawn on x's
 device, Phi(x) computed once; ``seed=``; a zero std in ``regularization`` gets weight 0 instead of
@@ -24,7 +24,7 @@ import torch
 from torch import Tensor, nn
 
 from wordlight.errors import InputError
-from wordlight.methods._information_core import FitSettings, Noise, fit_sigmas, seeded_noise
+from wordlight.methods.information_core import FitSettings, Noise, fit_sigmas, seeded_noise
 
 __all__ = ["Interpreter", "calculate_regularization"]
 

@@ -247,7 +247,7 @@ def test_layer_results_save_and_reload(tiny_bert, tmp_path):
 def test_an_element_constant_over_the_data_gets_weight_zero_not_inf():
     # the default model's last layer has dimensions whose std over movie snippets is ~1e-32;
     # 1/r^2 overflowed float32 and every information score at that layer became NaN
-    from wordlight.methods._information_core import FitSettings, _Problem
+    from wordlight.methods.information_core import FitSettings, _Problem
 
     x = torch.randn(1, 3, 4)
 

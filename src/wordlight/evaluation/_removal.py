@@ -7,8 +7,9 @@ tokens ([CLS]/[SEP], <s>/</s>) are added around what is left and never removed, 
 whose id is a special id (pad, mask or a prefix/suffix id typed into the text) are not units.
 The same policy holds for every method, so metrics compare methods on equal terms.
 
-All rows (texts x removal levels x metrics) go through one batched pass: sorted by length,
-chunked under the row budget, long sequences split into windows as ``explain`` does.
+All rows (texts x removal levels x metrics) go through one batched pass of the run engine
+(``wordlight.engine``): sorted by length, chunked under the row budget, long sequences split into
+windows as ``explain`` does.
 """
 
 from __future__ import annotations
@@ -18,14 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import torch
-from tqdm.auto import tqdm
 
+from wordlight import engine
+from wordlight.engine import ProgressOption
 from wordlight.errors import InputError, one_of
 from wordlight.explanation import Explanation
-from wordlight.methods._engine import forward_outputs
-from wordlight.methods._windows import WindowBatch, collate, length_buckets, make_windows
-from wordlight.methods.base import CPU_ROW_BUDGET, GPU_ROW_BUDGET, GROUP_TOKENS, _mean_by_text
 from wordlight.models.protocol import Encoding, TextClassifier
 
 LEVELS = ("token", "word")
@@ -102,22 +100,13 @@ def prepare(
 
 
 def _flat(scores: np.ndarray) -> np.ndarray:
-    """1-D scores; layer results (n_layers, n) are summed over layers, as the viewers do."""
-    s = np.asarray(scores, dtype=np.float64)
-    return s.reshape(-1, s.shape[-1]).sum(0) if s.ndim > 1 else s
+    """An explanation's (n,) scores as float64 (plausibility uses it too)."""
+    return np.asarray(scores, dtype=np.float64)
 
 
 def top_count(fraction: float, n: int) -> int:
     """Units in a top-``fraction`` rationale of ``n`` units: ceil(fraction * n), at least 1."""
     return min(n, max(1, math.ceil(fraction * n - 1e-9)))
-
-
-def row_budget(model: TextClassifier, max_batch_tokens: int | None) -> int:
-    if max_batch_tokens is not None:
-        if max_batch_tokens < 1:
-            raise InputError(f"max_batch_tokens must be >= 1, got {max_batch_tokens}")
-        return max_batch_tokens
-    return CPU_ROW_BUDGET if model.device.type == "cpu" else GPU_ROW_BUDGET
 
 
 def target_probabilities(
@@ -126,41 +115,14 @@ def target_probabilities(
     targets: Sequence[int],
     *,
     max_batch_tokens: int | None = None,
-    progress: bool | None = None,
+    progress: ProgressOption = None,
     desc: str = "evaluating",
 ) -> np.ndarray:
     """p(target | sequence) for every content-id sequence, special tokens added, batched."""
-    budget = row_budget(model, max_batch_tokens)
+    budget = engine.row_budget(model, max_batch_tokens, "gradient")
     encodings = [Encoding("", tuple(s), (), ()) for s in sequences]
-    windows = make_windows(encodings, model, 0.5)
-    groups = length_buckets(windows, max(budget, GROUP_TOKENS))
-    probs = np.zeros((len(windows), len(model.labels)))
-    disable = (not progress) if progress is not None else (True if len(windows) <= 64 else None)
-    bar = tqdm(total=len(windows), desc=desc, unit="row", disable=disable)
+    plan = engine.plan(model, encodings, overlap=0.5, tokens=engine.group_tokens(budget))
     with model.evaluating():
-        for group in groups:
-            batch = _collate([windows[j] for j in group], model)
-            with torch.inference_mode():
-                x = model.embed(batch.ids)
-            out = forward_outputs(model, x, batch.attention_mask, "probability", budget)
-            probs[group] = out.cpu().numpy()
-            bar.update(len(group))
-    bar.close()
-    by_text = _mean_by_text(probs, windows, len(sequences))
+        probs = engine.predict(model, plan, budget, progress=progress, desc=desc)
+    by_text = engine.text_probabilities(plan, probs)
     return by_text[np.arange(len(sequences)), np.asarray(targets, dtype=np.int64)]
-
-
-def _collate(windows: Sequence[object], model: TextClassifier) -> WindowBatch:
-    batch = collate(windows, model)  # type: ignore[arg-type]
-    if batch.ids.shape[1] > 0:
-        return batch
-    # nothing left and no special tokens: one padding position, masked out
-    rows = batch.ids.shape[0]
-    device = batch.ids.device
-    return WindowBatch(
-        torch.full((rows, 1), model.pad_id, dtype=torch.long, device=device),
-        torch.zeros((rows, 1), dtype=torch.long, device=device),
-        torch.zeros((rows, 1), dtype=torch.bool, device=device),
-        0,
-        batch.lengths,
-    )

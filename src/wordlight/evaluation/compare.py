@@ -8,6 +8,7 @@ per text) and an HTML page with the texts' explanations side by side. See docs/e
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -18,13 +19,14 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
+from wordlight.engine import check_budget, check_texts
 from wordlight.errors import InputError, one_of
 from wordlight.evaluation._metrics import default_metrics
 from wordlight.evaluation._removal import LEVELS
 from wordlight.evaluation.faithfulness import FAITHFULNESS_METRICS, evaluate_faithfulness
 from wordlight.evaluation.plausibility import PLAUSIBILITY_METRICS, evaluate_plausibility
 from wordlight.explanation import Explanation
-from wordlight.methods.base import Explainer, check_texts
+from wordlight.methods.base import Explainer
 
 DEFAULT_METHODS = ("saliency", "gradient_x_input", "integrated_gradients")
 DEFAULT_METRICS = (
@@ -186,6 +188,7 @@ def compare(
     ``methods`` are registered names (``wordlight.METHODS``) or configured Explainers;
     ``metrics`` are names from ``FAITHFULNESS_METRICS`` and, when ``rationales`` (one 0/1 list
     per text, per unit of ``level``) are given, ``PLAUSIBILITY_METRICS``.
+    ``max_batch_tokens`` caps every pass: the explaining and the evaluation.
     """
     from wordlight.api import make_explainer
     from wordlight.models.loading import load_model
@@ -193,7 +196,8 @@ def compare(
     texts = check_texts(texts)
     if level not in LEVELS:
         raise one_of("level", level, LEVELS)
-    explainers = [make_explainer(m) for m in methods]
+    check_budget(max_batch_tokens)
+    explainers = [_capped(make_explainer(m), max_batch_tokens) for m in methods]
     if not explainers:
         raise InputError("no methods given; name at least one (see `wordlight methods`)")
     names = [e.name for e in explainers]
@@ -249,3 +253,11 @@ def _first_repeat(names: Sequence[str]) -> str:
             return n
         seen.add(n)
     return names[0]
+
+
+def _capped(explainer: Explainer, cap: int | None) -> Explainer:
+    """``explainer`` with a row budget of at most ``cap`` tokens (None: as it is)."""
+    own = explainer.max_batch_tokens
+    if cap is None or (own is not None and own <= cap):
+        return explainer
+    return dataclasses.replace(explainer, max_batch_tokens=cap)

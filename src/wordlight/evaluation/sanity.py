@@ -19,13 +19,13 @@ import numpy as np
 import torch
 from torch import nn
 
+from wordlight import engine
+from wordlight.engine import check_texts, class_index
 from wordlight.errors import InputError, ModelError
 from wordlight.evaluation._rank import spearman
 from wordlight.explanation import Explanation
-from wordlight.methods._targets import class_index
-from wordlight.methods._windows import collate, make_windows
-from wordlight.methods.base import Explainer, check_texts
-from wordlight.models.protocol import TextClassifier
+from wordlight.methods.base import Explainer
+from wordlight.models.protocol import ModuleClassifier, TextClassifier
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -68,44 +68,23 @@ class SanityResult:
 def copy_model(model: TextClassifier) -> TextClassifier:
     """A deep copy of the classifier's weights; the tokenizer is shared, not copied."""
     memo: dict[int, Any] = {}
-    for name in ("tokenizer", "_tokenize"):
-        shared = getattr(model, name, None)
-        if shared is not None:
-            memo[id(shared)] = shared
+    shared = [*model.shared()] if isinstance(model, ModuleClassifier) else []
+    shared.append(getattr(model, "tokenizer", None))
+    for obj in shared:
+        if obj is not None:
+            memo[id(obj)] = obj
     clone = copy.deepcopy(model, memo)
     return clone
 
 
 def cascade_blocks(model: TextClassifier) -> list[tuple[str, list[nn.Module]]]:
     """The model's blocks from the top: head, top layer, ..., embeddings."""
-    hf = getattr(model, "model", None)
-    if hf is not None and hasattr(model, "encoder_layers"):
-        try:
-            enc = model.encoder_layers
-        except ModelError:
-            enc = None
-        if enc is not None:
-            head = [m for n in ("pre_classifier", "classifier") if (m := getattr(hf, n, None))]
-            pooler = getattr(enc.base, "pooler", None)
-            if isinstance(pooler, nn.Module):
-                head.append(pooler)
-            blocks = [("head", head)]
-            n = enc.n_layers
-            blocks += [(f"layer {k}", [enc.layers[k - 1]]) for k in range(n, 0, -1)]
-            embeddings = getattr(enc.base, "embeddings", None)
-            if isinstance(embeddings, nn.Module):
-                blocks.append(("embeddings", [embeddings]))
-            return blocks
-    module = getattr(model, "_module", None) or hf
-    if not isinstance(module, nn.Module):
+    if not isinstance(model, ModuleClassifier):
         raise ModelError(
             f"{type(model).__name__} exposes no torch module to randomise; pass module= to "
             "TorchClassifier or use a Hugging Face model"
         )
-    children = list(module.named_children())
-    if not children:
-        return [("module", [module])]
-    return [(name, [child]) for name, child in reversed(children)]
+    return model.blocks()
 
 
 def reinitialise(modules: Sequence[nn.Module], seed: int) -> None:
@@ -211,18 +190,17 @@ def _fit_head(
     learning_rate: float,
 ) -> None:
     params = [p for m in head for p in m.parameters()]
-    owner = getattr(model, "model", None) or getattr(model, "_module", None)
+    owner = model.module if isinstance(model, ModuleClassifier) else None
     if isinstance(owner, nn.Module):
         for p in owner.parameters():
             p.requires_grad_(False)
     for p in params:
         p.requires_grad_(True)
-    encodings = model.encode(texts)
-    windows = make_windows(encodings, model)
+    plan = engine.plan(model, model.encode(texts), overlap=0.5, tokens=engine.GROUP_TOKENS)
     first: dict[int, Any] = {}
-    for w in windows:  # the first window of each text is enough for a short re-fit
+    for w in plan.windows:  # the first window of each text is enough for a short re-fit
         first.setdefault(w.text_index, w)
-    batch = collate([first[i] for i in range(len(texts))], model)
+    batch = engine.collate([first[i] for i in range(len(texts))], model)
     target = torch.as_tensor(labels, device=batch.ids.device)
     optimiser = torch.optim.Adam(params, lr=learning_rate)
     with model.evaluating(), torch.enable_grad():

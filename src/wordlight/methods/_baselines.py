@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from wordlight.engine.windows import WindowBatch
 from wordlight.errors import InputError
-from wordlight.methods._windows import WindowBatch
 from wordlight.models.protocol import TextClassifier
 
 BASELINES = ("pad", "mask", "zero")

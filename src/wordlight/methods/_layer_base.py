@@ -18,17 +18,14 @@ from typing import Any, ClassVar
 import numpy as np
 import torch
 from torch import Tensor
-from tqdm.auto import tqdm
 
+from wordlight import engine
+from wordlight.engine import OUTPUTS, ProgressOption, Target, WindowBatch, resolve_targets
 from wordlight.errors import InputError, ModelError, one_of
 from wordlight.explanation import Token
 from wordlight.layer_explanation import LayerExplanation
 from wordlight.methods._baselines import TOKEN_BASELINES
-from wordlight.methods._engine import OUTPUTS, forward_outputs
 from wordlight.methods._quadrature import RULES
-from wordlight.methods._targets import Target, resolve_targets
-from wordlight.methods._windows import WindowBatch, collate, length_buckets, make_windows
-from wordlight.methods.base import CPU_ROW_BUDGET, GPU_ROW_BUDGET, GROUP_TOKENS, check_texts
 from wordlight.models.protocol import Encoding, LayeredClassifier, TextClassifier
 
 
@@ -57,8 +54,7 @@ class LayerMethod(ABC):
     def __post_init__(self) -> None:
         if self.output not in OUTPUTS:
             raise one_of("output", self.output, OUTPUTS)
-        if self.max_batch_tokens is not None and self.max_batch_tokens < 1:
-            raise InputError(f"max_batch_tokens must be >= 1, got {self.max_batch_tokens}")
+        engine.check_budget(self.max_batch_tokens)
         if self.layers is not None:
             object.__setattr__(self, "layers", tuple(self.layers))
             if not self.layers:
@@ -71,9 +67,8 @@ class LayerMethod(ABC):
         """Scores (B, R, T) of every position at each layer of ``rows`` towards ``targets`` (B,)."""
 
     def row_budget(self, model: TextClassifier) -> int:
-        if self.max_batch_tokens is not None:
-            return self.max_batch_tokens
-        return CPU_ROW_BUDGET if model.device.type == "cpu" else GPU_ROW_BUDGET
+        """Tokens per forward/backward pass: ``max_batch_tokens``, or the device's default."""
+        return engine.row_budget(model, self.max_batch_tokens, "gradient")
 
     def params(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
@@ -104,51 +99,29 @@ class LayerMethod(ABC):
         texts: str | Sequence[str],
         target: Target = None,
         *,
-        progress: bool | None = None,
+        progress: ProgressOption = None,
     ) -> list[LayerExplanation]:
         """One LayerExplanation per text (per class for ``target="all"``), in the order given."""
-        texts = check_texts(texts)
+        texts = engine.check_texts(texts)
         layered = layered_model(model)
         rows = self.resolve_layers(layered)
-        encodings = model.encode(texts)
-        room = model.max_length - len(model.prefix_ids) - len(model.suffix_ids)
-        for i, enc in enumerate(encodings):
-            if not enc.ids:
-                raise InputError(f"text {i} ({enc.text[:30]!r}) has no tokens the model knows")
-            if len(enc.ids) > room:
-                raise InputError(
-                    f"text {i} has {len(enc.ids)} tokens; layer analysis takes at most {room} "
-                    "per text (one forward pass); shorten it"
-                )
-        windows = make_windows(encodings, model)
         budget = self.row_budget(model)
-        groups = length_buckets(windows, max(budget, GROUP_TOKENS))
+        plan = engine.prepare(model, texts, budget=budget, one_window=True)
         out: list[list[LayerExplanation]] = [[] for _ in texts]
-        disable = None if progress is None else not progress
-        if progress is None and len(texts) <= 8:
-            disable = True
         with model.evaluating():
-            probs = np.zeros((len(texts), len(model.labels)))
-            for group in groups:
-                batch = collate([windows[j] for j in group], model)
-                with torch.inference_mode():
-                    x = model.embed(batch.ids)
-                p = forward_outputs(model, x, batch.attention_mask, "probability", budget)
-                probs[group] = p.cpu().numpy()
+            probs = engine.predict(model, plan, budget)  # one window per text: rows = texts
             targets = resolve_targets(target, model.labels, probs)
-            bar = tqdm(total=len(texts), desc=self.name, unit="text", disable=disable)
-            for group in groups:
-                batch = collate([windows[j] for j in group], model)
-                for k in range(targets.shape[1]):
-                    t = torch.as_tensor(targets[group, k], device=batch.ids.device)
-                    attr = self.attribute_layers(layered, batch, t, rows)
-                    for row, j in enumerate(group):
-                        out[j].append(
-                            self._assemble(model, encodings[j], batch, row, attr, int(t[row]),
-                                           rows, probs[j])
-                        )  # fmt: skip
-                bar.update(len(group))
-            bar.close()
+            with engine.Progress(len(texts), self.name, "text", progress) as bar:
+                for group, batch in engine.batches(model, plan):
+                    for k in range(targets.shape[1]):
+                        t = torch.as_tensor(targets[list(group), k], device=batch.ids.device)
+                        attr = self.attribute_layers(layered, batch, t, rows)
+                        for row, j in enumerate(group):
+                            out[j].append(
+                                self._assemble(model, plan.encodings[j], batch, row, attr,
+                                               int(t[row]), rows, probs[j])
+                            )  # fmt: skip
+                    bar.update(len(group))
         return [e for per_text in out for e in per_text]
 
     def _assemble(

@@ -16,22 +16,18 @@ from dataclasses import dataclass
 
 import torch
 from torch import Tensor
-from tqdm.auto import tqdm
 
+from wordlight import engine
+from wordlight.engine import WindowBatch, forward_outputs
+from wordlight.engine.budget import CPU_FORWARD_BUDGET
 from wordlight.errors import InputError, one_of
-from wordlight.methods._engine import forward_outputs
-from wordlight.methods._windows import WindowBatch
 from wordlight.methods.base import Explainer
 from wordlight.models.protocol import TextClassifier
 
 LEVELS = ("word", "token")
 REPLACEMENTS = ("auto", "mask", "pad")
 BLOCK_BUDGETS = 16  # model rows are built this many row budgets at a time
-# tokens per forward pass on a CPU when max_batch_tokens is None (forward only). LIME on 20
-# movie snippets, default model, quiet 2-core CPU: 31-32 s at 2048 tokens, 32 s at 1024, 35-36 s
-# at 8192 (on a busy machine 512 had been 2.5-3.5x slower than 2048-16384).
-CPU_FORWARD_BUDGET = 2048
-PROGRESS_ROWS = 20_000  # show a bar of model rows above this many
+__all__ = ["CPU_FORWARD_BUDGET"]  # measured and defined in wordlight.engine.budget
 
 
 class PerturbationWarning(UserWarning):
@@ -108,11 +104,8 @@ def special_positions(model: TextClassifier, ids: Tensor) -> Tensor:
 
 
 def forward_budget(method: Explainer, model: TextClassifier) -> int:
-    """Tokens per forward pass: ``max_batch_tokens``, CPU_FORWARD_BUDGET on a CPU, or the
-    method's GPU default."""
-    if method.max_batch_tokens is None and model.device.type == "cpu":
-        return CPU_FORWARD_BUDGET
-    return method.row_budget(model)
+    """Tokens per forward pass: ``max_batch_tokens``, or the engine's "forward" default."""
+    return engine.row_budget(model, method.max_batch_tokens, "forward")
 
 
 def replacement_id(model: TextClassifier, replace: str) -> int:
@@ -144,26 +137,20 @@ def perturbed_outputs(
     n_rows, width = len(rows), batch.ids.shape[1]
     block = max(1, BLOCK_BUDGETS * budget // width)
     parts = []
-    bar = tqdm(total=n_rows, desc=desc, unit="row", leave=False, disable=n_rows < PROGRESS_ROWS)
-    for start in range(0, n_rows, block):
-        r = rows[start : start + block]
-        idx = feats.index[r]
-        keep = present[start : start + block].gather(1, idx.clamp(min=0))
-        removed = (idx >= 0) & ~keep
-        ids = batch.ids[r.to(batch.ids.device)]
-        ids = torch.where(removed.to(ids.device), torch.full_like(ids, token), ids)
-        mask = batch.attention_mask[r.to(ids.device)]
-        with torch.inference_mode():
-            x = model.embed(ids)
-        parts.append(forward_outputs(model, x, mask, output, budget).cpu())
-        bar.update(len(r))
-    bar.close()
+    with engine.nested(n_rows, desc, "row") as bar:
+        for start in range(0, n_rows, block):
+            r = rows[start : start + block]
+            idx = feats.index[r]
+            keep = present[start : start + block].gather(1, idx.clamp(min=0))
+            removed = (idx >= 0) & ~keep
+            ids = batch.ids[r.to(batch.ids.device)]
+            ids = torch.where(removed.to(ids.device), torch.full_like(ids, token), ids)
+            mask = batch.attention_mask[r.to(ids.device)]
+            with torch.inference_mode():
+                x = model.embed(ids)
+            parts.append(forward_outputs(model, x, mask, output, budget).cpu())
+            bar.update(len(r))
     return torch.cat(parts).double()[inverse]
-
-
-def all_present(feats: Features, rows: Tensor) -> Tensor:
-    """Presence rows (R, F) with every feature present."""
-    return torch.ones((len(rows), feats.most), dtype=torch.bool)
 
 
 def warn(message: str) -> None:

@@ -19,8 +19,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from wordlight import engine
 from wordlight.errors import InputError
-from wordlight.methods._windows import collate, length_buckets, make_windows
 from wordlight.models.protocol import LayeredClassifier
 
 SAMPLE_SEED = 0
@@ -28,17 +28,21 @@ _MEMORY: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Tensor]] = weakref
 
 
 def hidden_std(
-    model: LayeredClassifier, texts: Sequence[str], layer: int, max_batch_tokens: int = 8192
+    model: LayeredClassifier,
+    texts: Sequence[str],
+    layer: int,
+    max_batch_tokens: int | None = None,
 ) -> Tensor:
-    """Per-dimension std (hidden,) of hidden state ``layer`` over every real token of ``texts``."""
+    """Per-dimension std (hidden,) of hidden state ``layer`` over every real token of ``texts``;
+    batches of ``max_batch_tokens`` (default: the engine's "hidden" row budget)."""
+    budget = engine.row_budget(model, max_batch_tokens, "hidden")
     encodings = [e for e in model.encode(list(texts)) if e.ids]
     if not encodings:
         raise InputError("no sample text has tokens the model knows; cannot compute a std")
-    windows = make_windows(encodings, model)
+    plan = engine.plan(model, encodings, overlap=0.5, tokens=budget)
     total = count = squares = None
     with model.evaluating(), torch.inference_mode():
-        for group in length_buckets(windows, max_batch_tokens):
-            batch = collate([windows[j] for j in group], model)
+        for _, batch in engine.batches(model, plan):
             h = model.hidden_state(model.embedding_output(batch.ids), batch.attention_mask, layer)
             values = h[batch.attention_mask.bool()].double()
             s, q = values.sum(0), values.square().sum(0)
@@ -79,7 +83,7 @@ def layer_regularization(
     source: str,
     size: int,
     *,
-    max_batch_tokens: int = 8192,
+    max_batch_tokens: int | None = None,
     cache_dir: str | None = None,
 ) -> Tensor:
     """``hidden_std`` of ``size`` texts from ``source``, cached in memory and under

@@ -16,28 +16,33 @@ from typing import Any, ClassVar
 import numpy as np
 import torch
 from torch import Tensor
-from tqdm.auto import tqdm
 
+from wordlight import engine
 from wordlight.aggregation import WORD_AGGREGATIONS
+from wordlight.engine import (
+    OUTPUTS,
+    Plan,
+    ProgressOption,
+    Target,
+    WindowBatch,
+    class_index,
+    merge_scores,
+    resolve_targets,
+)
+from wordlight.engine.budget import CPU_ROW_BUDGET, GPU_ROW_BUDGET, GROUP_TOKENS
+from wordlight.engine.texts import check_texts
 from wordlight.errors import InputError, one_of
 from wordlight.explanation import Explanation, Token
-from wordlight.methods._engine import OUTPUTS, forward_outputs
-from wordlight.methods._targets import Target, class_index, resolve_targets
-from wordlight.methods._windows import (
-    Window,
-    WindowBatch,
-    collate,
-    length_buckets,
-    make_windows,
-    merge_scores,
-)
-from wordlight.models.protocol import Encoding, TextClassifier
+from wordlight.models.protocol import TextClassifier
 
-# tokens per forward/backward pass on a CPU; measured on 2 cores with the default model:
-# 9.0 ms per row at ~1k tokens, 10.3 at 512, 11.7 at 8k
-CPU_ROW_BUDGET = 1024
-GPU_ROW_BUDGET = 16384
-GROUP_TOKENS = 8192  # windows handed to one attribute() call (cheap per-window tensors only)
+__all__ = [  # the budgets and check_texts live in wordlight.engine; here for old imports
+    "CPU_ROW_BUDGET",
+    "GPU_ROW_BUDGET",
+    "GROUP_TOKENS",
+    "Attribution",
+    "Explainer",
+    "check_texts",
+]
 
 
 @dataclass(frozen=True)
@@ -55,16 +60,15 @@ class Explainer(ABC):
     summary: ClassVar[str]
 
     output: str = "probability"  # explain the class probability or the raw logit
-    # rows x tokens in one forward/backward pass, the memory cap; None: CPU_ROW_BUDGET on a
-    # CPU (small chunks stay in cache: fastest per row there), GPU_ROW_BUDGET on an accelerator
+    # rows x tokens in one forward/backward pass, the memory cap; None: the engine's default
+    # for the device (wordlight.engine.row_budget)
     max_batch_tokens: int | None = None
     window_overlap: float = 0.5  # overlap of the windows that cover a long text
 
     def __post_init__(self) -> None:
         if self.output not in OUTPUTS:
             raise one_of("output", self.output, OUTPUTS)
-        if self.max_batch_tokens is not None and self.max_batch_tokens < 1:
-            raise InputError(f"max_batch_tokens must be >= 1, got {self.max_batch_tokens}")
+        engine.check_budget(self.max_batch_tokens)
         if not 0.0 <= self.window_overlap < 1.0:
             raise InputError(f"window_overlap must be in [0, 1), got {self.window_overlap}")
 
@@ -74,9 +78,7 @@ class Explainer(ABC):
 
     def row_budget(self, model: TextClassifier) -> int:
         """Tokens per forward/backward pass: ``max_batch_tokens``, or the device's default."""
-        if self.max_batch_tokens is not None:
-            return self.max_batch_tokens
-        return CPU_ROW_BUDGET if model.device.type == "cpu" else GPU_ROW_BUDGET
+        return engine.row_budget(model, self.max_batch_tokens, "gradient")
 
     def params(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
@@ -89,7 +91,7 @@ class Explainer(ABC):
         *,
         true_labels: Sequence[int | str] | None = None,
         word_aggregation: str = "sum",
-        progress: bool | None = None,
+        progress: ProgressOption = None,
     ) -> list[Explanation]:
         """One Explanation per text (per class for ``target="all"``), in the order given."""
         texts = check_texts(texts)
@@ -97,72 +99,41 @@ class Explainer(ABC):
             raise one_of("word aggregation", word_aggregation, WORD_AGGREGATIONS)
         if true_labels is not None and len(true_labels) != len(texts):
             raise InputError(f"{len(true_labels)} true labels for {len(texts)} texts")
-        encodings = model.encode(texts)
-        for i, enc in enumerate(encodings):
-            if not enc.ids:
-                raise InputError(f"text {i} ({enc.text[:30]!r}) has no tokens the model knows")
-        windows = make_windows(encodings, model, self.window_overlap)
-        groups = length_buckets(windows, max(self.row_budget(model), GROUP_TOKENS))
+        budget = self.row_budget(model)
+        plan = engine.prepare(model, texts, budget=budget, overlap=self.window_overlap)
         with model.evaluating():
-            window_probs = self._predict(model, windows, groups)
-            text_probs = _mean_by_text(window_probs, windows, len(texts))
+            window_probs = engine.predict(model, plan, budget)
+            text_probs = engine.text_probabilities(plan, window_probs)
             targets = resolve_targets(target, model.labels, text_probs)
-            results = self._attribute_all(model, windows, groups, targets, progress)
+            results = self._attribute_all(model, plan, targets, progress)
         return self._assemble(
-            encodings, windows, results, text_probs, targets, model, true_labels, word_aggregation
+            plan, results, text_probs, targets, model, true_labels, word_aggregation
         )
 
     # --- steps of explain --------------------------------------------------------------
-    def _predict(
-        self, model: TextClassifier, windows: list[Window], groups: list[list[int]]
-    ) -> np.ndarray:
-        probs = np.zeros((len(windows), len(model.labels)))
-        for group in groups:
-            batch = collate([windows[j] for j in group], model)
-            with torch.inference_mode():
-                x = model.embed(batch.ids)
-            out = forward_outputs(
-                model, x, batch.attention_mask, "probability", self.row_budget(model)
-            )
-            probs[group] = out.cpu().numpy()
-        return probs
-
     def _attribute_all(
-        self,
-        model: TextClassifier,
-        windows: list[Window],
-        groups: list[list[int]],
-        targets: np.ndarray,
-        progress: bool | None,
+        self, model: TextClassifier, plan: Plan, targets: np.ndarray, progress: ProgressOption
     ) -> list[tuple[np.ndarray, np.ndarray | None, np.ndarray | None]]:
-        results: list[Any] = [None] * len(windows)
-        # progress=None: a bar on a terminal (tqdm's disable=None) for more than a few windows
-        disable: bool | None = not progress if progress is not None else None
-        if progress is None and len(windows) <= 8:
-            disable = True
-        bar = tqdm(total=len(windows), desc=self.name, unit="window", disable=disable)
-        for group in groups:
-            batch_windows = [windows[j] for j in group]
-            batch = collate(batch_windows, model)
-            t = torch.as_tensor(
-                targets[[w.text_index for w in batch_windows]], device=batch.ids.device
-            )
-            attr = self.attribute(model, batch, t)
-            scores = attr.scores.detach().float().cpu().numpy()
-            for row, j in enumerate(group):
-                n = batch.lengths[row]
-                s = scores[row, :, batch.n_prefix : batch.n_prefix + n]
-                d = None if attr.delta is None else attr.delta[row].detach().cpu().numpy()
-                st = None if attr.steps is None else attr.steps[row].detach().cpu().numpy()
-                results[j] = (s, d, st)
-            bar.update(len(group))
-        bar.close()
+        results: list[Any] = [None] * len(plan.windows)
+        with engine.Progress(len(plan.windows), self.name, "window", progress) as bar:
+            for group, batch in engine.batches(model, plan):
+                t = torch.as_tensor(
+                    targets[[plan.windows[j].text_index for j in group]], device=batch.ids.device
+                )
+                attr = self.attribute(model, batch, t)
+                scores = attr.scores.detach().float().cpu().numpy()
+                for row, j in enumerate(group):
+                    n = batch.lengths[row]
+                    s = scores[row, :, batch.n_prefix : batch.n_prefix + n]
+                    d = None if attr.delta is None else attr.delta[row].detach().cpu().numpy()
+                    st = None if attr.steps is None else attr.steps[row].detach().cpu().numpy()
+                    results[j] = (s, d, st)
+                bar.update(len(group))
         return results
 
     def _assemble(
         self,
-        encodings: list[Encoding],
-        windows: list[Window],
+        plan: Plan,
         results: list[tuple[np.ndarray, np.ndarray | None, np.ndarray | None]],
         text_probs: np.ndarray,
         targets: np.ndarray,
@@ -170,12 +141,13 @@ class Explainer(ABC):
         true_labels: Sequence[int | str] | None,
         word_aggregation: str,
     ) -> list[Explanation]:
+        windows = plan.windows
         by_text: dict[int, list[int]] = {}
         for j, w in enumerate(windows):
             by_text.setdefault(w.text_index, []).append(j)
         params = self.params()
         out = []
-        for i, enc in enumerate(encodings):
+        for i, enc in enumerate(plan.encodings):
             js = by_text[i]
             merged = merge_scores(
                 [windows[j] for j in js], [results[j][0] for j in js], len(enc.ids)
@@ -215,26 +187,3 @@ class Explainer(ABC):
                     )
                 )
         return out
-
-
-def check_texts(texts: str | Sequence[str]) -> list[str]:
-    """A list of non-empty texts, or one clear InputError."""
-    if isinstance(texts, str):
-        texts = [texts]
-    if not isinstance(texts, Sequence) or len(texts) == 0:
-        raise InputError("no texts given; pass a string or a list of strings")
-    for i, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise InputError(f"text {i} is a {type(t).__name__}, not a string")
-        if not t.strip():
-            raise InputError(f"text {i} is empty or whitespace only; give some words to explain")
-    return list(texts)
-
-
-def _mean_by_text(window_probs: np.ndarray, windows: list[Window], n_texts: int) -> np.ndarray:
-    total = np.zeros((n_texts, window_probs.shape[1]))
-    count = np.zeros(n_texts)
-    for j, w in enumerate(windows):
-        total[w.text_index] += window_probs[j]
-        count[w.text_index] += 1
-    return total / count[:, None]

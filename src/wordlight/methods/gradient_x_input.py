@@ -7,8 +7,8 @@ from typing import ClassVar
 
 from torch import Tensor
 
-from wordlight.methods._engine import outputs_and_gradients
-from wordlight.methods._windows import WindowBatch
+from wordlight.engine.passes import outputs_and_gradients
+from wordlight.engine.windows import WindowBatch
 from wordlight.methods.base import Attribution, Explainer
 from wordlight.models.protocol import TextClassifier
 

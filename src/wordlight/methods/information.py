@@ -25,13 +25,13 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from wordlight.engine.passes import width_chunks
+from wordlight.engine.windows import WindowBatch
 from wordlight.errors import InputError, ModelError
 from wordlight.explanation import Explanation
-from wordlight.methods._engine import width_chunks
-from wordlight.methods._information_core import FitSettings, fit_sigmas, seeded_noise
 from wordlight.methods._regularization import layer_regularization
-from wordlight.methods._windows import WindowBatch
 from wordlight.methods.base import Attribution, Explainer
+from wordlight.methods.information_core import FitSettings, fit_sigmas, seeded_noise
 from wordlight.models.protocol import LayeredClassifier, TextClassifier
 
 

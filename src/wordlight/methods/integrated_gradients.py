@@ -16,12 +16,12 @@ from typing import ClassVar
 import torch
 from torch import Tensor
 
+from wordlight.engine.passes import forward_outputs, outputs_and_gradients, width_chunks
+from wordlight.engine.windows import WindowBatch
 from wordlight.errors import InputError, one_of
 from wordlight.methods._adaptive_quadrature import integrate_adaptive
 from wordlight.methods._baselines import BASELINES, baseline_embeddings
-from wordlight.methods._engine import forward_outputs, outputs_and_gradients, width_chunks
 from wordlight.methods._quadrature import ADAPTIVE, NESTED, RULES, nodes, refine
-from wordlight.methods._windows import WindowBatch
 from wordlight.methods.base import Attribution, Explainer
 from wordlight.models.protocol import TextClassifier
 

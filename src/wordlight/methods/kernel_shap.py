@@ -19,6 +19,7 @@ from typing import ClassVar
 import torch
 from torch import Tensor
 
+from wordlight.engine.windows import WindowBatch
 from wordlight.methods._perturb import (
     check_count,
     check_options,
@@ -28,7 +29,6 @@ from wordlight.methods._perturb import (
     replacement_id,
     warn,
 )
-from wordlight.methods._windows import WindowBatch
 from wordlight.methods.base import Attribution, Explainer
 from wordlight.models.protocol import TextClassifier
 

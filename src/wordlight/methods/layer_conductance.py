@@ -20,11 +20,11 @@ from typing import ClassVar
 import torch
 from torch import Tensor
 
+from wordlight.engine.passes import class_outputs, width_chunks
+from wordlight.engine.windows import WindowBatch
 from wordlight.methods._baselines import baseline_ids
-from wordlight.methods._engine import class_outputs, width_chunks
 from wordlight.methods._layer_base import LayerAttribution, LayerPathMethod
 from wordlight.methods._quadrature import nodes
-from wordlight.methods._windows import WindowBatch
 from wordlight.models.protocol import LayeredClassifier
 
 

@@ -19,10 +19,10 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from wordlight.engine.windows import WindowBatch
 from wordlight.errors import InputError
 from wordlight.layer_explanation import LayerExplanation
 from wordlight.methods._layer_base import LayerAttribution, LayerMethod
-from wordlight.methods._windows import WindowBatch
 from wordlight.methods.information import Information
 from wordlight.models.protocol import LayeredClassifier, TextClassifier
 

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from torch import Tensor
 
+from wordlight.engine.windows import WindowBatch
 from wordlight.methods._perturb import (
     check_options,
     features,
@@ -14,7 +15,6 @@ from wordlight.methods._perturb import (
     removal_scores,
     replacement_id,
 )
-from wordlight.methods._windows import WindowBatch
 from wordlight.methods.base import Attribution, Explainer
 from wordlight.models.protocol import TextClassifier
 

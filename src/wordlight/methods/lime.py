@@ -18,6 +18,7 @@ from typing import ClassVar
 import torch
 from torch import Tensor
 
+from wordlight.engine.windows import WindowBatch
 from wordlight.errors import InputError
 from wordlight.methods._perturb import (
     Features,
@@ -29,7 +30,6 @@ from wordlight.methods._perturb import (
     replacement_id,
     warn,
 )
-from wordlight.methods._windows import WindowBatch
 from wordlight.methods.base import Attribution, Explainer
 from wordlight.models.protocol import TextClassifier
 

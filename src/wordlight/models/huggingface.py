@@ -14,7 +14,7 @@ from torch import Tensor, nn
 from wordlight.errors import ModelError
 from wordlight.models.decoding import LABELS_FIELD, head_of, log_class_probabilities
 from wordlight.models.layers import EncoderLayers
-from wordlight.models.protocol import Encoding, eval_mode
+from wordlight.models.protocol import Blocks, Encoding, eval_mode, module_blocks
 
 
 class HuggingFaceClassifier:
@@ -105,6 +105,33 @@ class HuggingFaceClassifier:
 
     def evaluating(self) -> AbstractContextManager[None]:
         return eval_mode(self.model)
+
+    # --- the weights (ModuleClassifier), for the sanity checks ---------------------------
+    @property
+    def module(self) -> nn.Module:
+        return self.model
+
+    def shared(self) -> tuple[object, ...]:
+        return (self.tokenizer,)
+
+    def blocks(self) -> Blocks:
+        """Head (pre-classifier, classifier, pooler), layer n, ..., layer 1, embeddings; the
+        model's children from the last when its encoder layers cannot be reached."""
+        try:
+            enc = self.encoder_layers
+        except ModelError:
+            return module_blocks(self.model)
+        head = [m for n in ("pre_classifier", "classifier") if (m := getattr(self.model, n, None))]
+        pooler = getattr(enc.base, "pooler", None)
+        if isinstance(pooler, nn.Module):
+            head.append(pooler)
+        blocks: Blocks = [("head", head)]
+        n = enc.n_layers
+        blocks += [(f"layer {k}", [enc.layers[k - 1]]) for k in range(n, 0, -1)]
+        embeddings = getattr(enc.base, "embeddings", None)
+        if isinstance(embeddings, nn.Module):
+            blocks.append(("embeddings", [embeddings]))
+        return blocks
 
     # --- layer access (LayeredClassifier), see wordlight.models.layers -------------------
     @cached_property

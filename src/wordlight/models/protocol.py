@@ -93,6 +93,38 @@ class LayeredClassifier(TextClassifier, Protocol):
         ...
 
 
+Blocks = list[tuple[str, list[nn.Module]]]
+
+
+@runtime_checkable
+class ModuleClassifier(TextClassifier, Protocol):
+    """A TextClassifier whose weights live in a torch module (both built-in adapters): what
+    the sanity checks need to copy a model and re-initialise it block by block."""
+
+    @property
+    def module(self) -> nn.Module | None:
+        """The torch module that holds the weights; None when the adapter was given none."""
+        ...
+
+    def blocks(self) -> Blocks:
+        """Named groups of submodules from the output down to the input (head, top layer, ...,
+        embeddings); a ModelError when there is no module to take apart."""
+        ...
+
+    def shared(self) -> tuple[object, ...]:
+        """Objects a copy of the model shares instead of copying (the tokenizer)."""
+        ...
+
+
+def module_blocks(module: nn.Module) -> Blocks:
+    """A module's direct children from the last to the first, one block each (the whole
+    module as one block when it has no children)."""
+    children = list(module.named_children())
+    if not children:
+        return [("module", [module])]
+    return [(name, [child]) for name, child in reversed(children)]
+
+
 @contextmanager
 def eval_mode(module: nn.Module) -> Iterator[None]:
     """Put every submodule in eval mode and restore each one's own flag afterwards."""

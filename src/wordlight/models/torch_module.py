@@ -11,7 +11,7 @@ import torch
 from torch import Tensor, nn
 
 from wordlight.errors import ModelError
-from wordlight.models.protocol import Encoding, eval_mode
+from wordlight.models.protocol import Blocks, Encoding, eval_mode, module_blocks
 
 Tokenize = Callable[[str], tuple[Sequence[int], Sequence[tuple[int, int]]]]
 
@@ -77,6 +77,23 @@ class TorchClassifier:
 
     def evaluating(self) -> AbstractContextManager[None]:
         return eval_mode(self._module) if self._module is not None else nullcontext()
+
+    # --- the weights (ModuleClassifier), for the sanity checks ---------------------------
+    @property
+    def module(self) -> nn.Module | None:
+        return self._module
+
+    def shared(self) -> tuple[object, ...]:
+        return (self._tokenize,)
+
+    def blocks(self) -> Blocks:
+        """The module's children from the last to the first."""
+        if self._module is None:
+            raise ModelError(
+                "TorchClassifier exposes no torch module to randomise; pass module= to "
+                "TorchClassifier or use a Hugging Face model"
+            )
+        return module_blocks(self._module)
 
 
 class WhitespaceTokenizer:
