@@ -2,7 +2,8 @@
 
 A layer method is a frozen dataclass of hyperparameters that implements ``attribute_layers`` on
 a padded batch: scores for every requested layer at every position (special tokens included).
-Validation, targets, prediction, batching by length and assembling the results live here once.
+Validation, targets, prediction and batching by length come from the run engine
+(``wordlight.engine``); assembling the results lives here once.
 Each text must fit in one forward pass (no windows: a layer's view of a text cut into windows
 is not the layer's view of the text).
 """

@@ -1,8 +1,9 @@
 """The Explainer template: texts in, one Explanation per (text, target) out.
 
 A method is a frozen dataclass of hyperparameters that implements ``attribute`` on a padded
-batch of windows; everything else (validation, windows for long texts, length bucketing,
-prediction, targets, merging windows, words, progress) happens here once for every method.
+batch of windows; everything else happens once for every method: validation, windows for long
+texts, length bucketing, prediction, targets, merging windows and progress in the run engine
+(``wordlight.engine``), assembling the results (tokens, words, deltas) here.
 """
 
 from __future__ import annotations
