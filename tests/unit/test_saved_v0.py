@@ -43,7 +43,7 @@ def test_saved_explanations_load_with_their_numbers(name):
 
 
 def test_saved_layer_results_load_with_their_numbers():
-    from wordlight.layer_explanation import load_layer_explanations
+    from wordlight.results import load_layer_explanations
 
     (row,) = _rows("layers.jsonl")
     (loaded,) = load_layer_explanations(FIXTURES / "layers.jsonl")

@@ -22,11 +22,11 @@ import torch
 from tqdm.auto import tqdm
 
 from wordlight.errors import InputError, one_of
-from wordlight.explanation import Explanation
 from wordlight.methods._engine import forward_outputs
 from wordlight.methods._windows import WindowBatch, collate, length_buckets, make_windows
 from wordlight.methods.base import CPU_ROW_BUDGET, GPU_ROW_BUDGET, GROUP_TOKENS, _mean_by_text
 from wordlight.models.protocol import Encoding, TextClassifier
+from wordlight.results import Explanation
 
 LEVELS = ("token", "word")
 

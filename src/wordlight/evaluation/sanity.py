@@ -21,11 +21,11 @@ from torch import nn
 
 from wordlight.errors import InputError, ModelError
 from wordlight.evaluation._rank import spearman
-from wordlight.explanation import Explanation
 from wordlight.methods._targets import class_index
 from wordlight.methods._windows import collate, make_windows
 from wordlight.methods.base import Explainer, check_texts
 from wordlight.models.protocol import TextClassifier
+from wordlight.results import Explanation
 
 DEFAULT_THRESHOLD = 0.5
 

@@ -21,8 +21,6 @@ from torch import Tensor
 from tqdm.auto import tqdm
 
 from wordlight.errors import InputError, ModelError, one_of
-from wordlight.explanation import Token
-from wordlight.layer_explanation import LayerExplanation
 from wordlight.methods._baselines import TOKEN_BASELINES
 from wordlight.methods._engine import OUTPUTS, forward_outputs
 from wordlight.methods._quadrature import RULES
@@ -30,6 +28,7 @@ from wordlight.methods._targets import Target, resolve_targets
 from wordlight.methods._windows import WindowBatch, collate, length_buckets, make_windows
 from wordlight.methods.base import CPU_ROW_BUDGET, GPU_ROW_BUDGET, GROUP_TOKENS, check_texts
 from wordlight.models.protocol import Encoding, LayeredClassifier, TextClassifier
+from wordlight.results import LayerExplanation, Token
 
 
 @dataclass(frozen=True)
@@ -190,9 +189,11 @@ class LayerMethod(ABC):
             probabilities=probs,
             method=self.name,
             params={**self.params(), **self.extra_params(model)},
-            deltas=None if attr.delta is None else attr.delta[row].detach().cpu().numpy(),
+            completeness_delta=None
+            if attr.delta is None
+            else attr.delta[row].detach().cpu().numpy(),
             gap=None if attr.gap is None else float(attr.gap[row]),
-            steps=None if attr.steps is None else tuple(int(n) for n in attr.steps[row]),
+            n_steps=None if attr.steps is None else tuple(int(n) for n in attr.steps[row]),
             dims=dims,
         )
 

@@ -14,8 +14,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from wordlight.aggregation import group_words
 from wordlight.models.protocol import Encoding, TextClassifier
+from wordlight.results.words import group_words
 
 
 @dataclass(frozen=True)

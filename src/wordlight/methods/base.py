@@ -18,9 +18,7 @@ import torch
 from torch import Tensor
 from tqdm.auto import tqdm
 
-from wordlight.aggregation import WORD_AGGREGATIONS
 from wordlight.errors import InputError, one_of
-from wordlight.explanation import Explanation, Token
 from wordlight.methods._engine import OUTPUTS, forward_outputs
 from wordlight.methods._targets import Target, class_index, resolve_targets
 from wordlight.methods._windows import (
@@ -32,6 +30,8 @@ from wordlight.methods._windows import (
     merge_scores,
 )
 from wordlight.models.protocol import Encoding, TextClassifier
+from wordlight.results import Explanation, Token
+from wordlight.results.words import WORD_AGGREGATIONS
 
 # tokens per forward/backward pass on a CPU; measured on 2 cores with the default model:
 # 9.0 ms per row at ~1k tokens, 10.3 at 512, 11.7 at 8k

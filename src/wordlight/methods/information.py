@@ -26,13 +26,13 @@ import torch
 from torch import Tensor
 
 from wordlight.errors import InputError, ModelError
-from wordlight.explanation import Explanation
 from wordlight.methods._engine import width_chunks
 from wordlight.methods._information_core import FitSettings, fit_sigmas, seeded_noise
 from wordlight.methods._regularization import layer_regularization
 from wordlight.methods._windows import WindowBatch
 from wordlight.methods.base import Attribution, Explainer
 from wordlight.models.protocol import LayeredClassifier, TextClassifier
+from wordlight.results import Explanation
 
 
 @dataclass(frozen=True, kw_only=True)

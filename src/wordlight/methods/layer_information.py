@@ -20,11 +20,11 @@ import torch
 from torch import Tensor
 
 from wordlight.errors import InputError
-from wordlight.layer_explanation import LayerExplanation
 from wordlight.methods._layer_base import LayerAttribution, LayerMethod
 from wordlight.methods._windows import WindowBatch
 from wordlight.methods.information import Information
 from wordlight.models.protocol import LayeredClassifier, TextClassifier
+from wordlight.results import LayerExplanation
 
 
 @dataclass(frozen=True, kw_only=True)
