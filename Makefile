@@ -24,6 +24,7 @@ check: install
 	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 test: check
 	$(PY) -m pytest -m "not slow"
@@ -41,4 +42,4 @@ bench: install
 	$(PY) benchmarks/ig_throughput.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache .grimp_cache .import_linter_cache

@@ -20,9 +20,9 @@ from dataclasses import replace
 from _common import busy_processes, machine
 
 from wordlight.data import load_dataset
-from wordlight.models.default_model import DEFAULT_DIR
+from wordlight.models.builtin_default import DEFAULT_DIR
 from wordlight.training import TrainConfig, train
-from wordlight.training.default_model import default_config
+from wordlight.training.default_preset import default_config
 
 
 def contestants() -> list[tuple[str, TrainConfig]]:

@@ -25,7 +25,7 @@ SNIPPETS = (  # all four are snippets of the movies data, verbatim
 
 def main(out: str, n_steps: int = 50, information: bool = True) -> list:
     import wordlight
-    from wordlight.layer_summary import layer_profile
+    from wordlight.results import layer_profile
     from wordlight.viz import (
         figure_png,
         information_curves,

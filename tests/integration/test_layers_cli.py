@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import tiny_hf
 from wordlight import LayerIntegratedGradients, load_model
 from wordlight.cli.main import main
-from wordlight.layer_explanation import load_layer_explanations
+from wordlight.results import load_layer_explanations
 
 pytest.importorskip("matplotlib")
 FAST = ["--steps", "4", "--no-progress"]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from wordlight import Explanation, InputError, Token, load_explanations, save_explanations
-from wordlight.aggregation import group_words
+from wordlight.results.words import group_words
 
 
 def _exp(**kw):

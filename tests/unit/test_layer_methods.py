@@ -225,7 +225,7 @@ def test_a_text_too_long_for_one_pass_is_refused(tiny_bert):
 
 
 def test_layer_results_save_and_reload(tiny_bert, tmp_path):
-    from wordlight.layer_explanation import load_layer_explanations, save_layer_explanations
+    from wordlight.results import load_layer_explanations, save_layer_explanations
 
     exps = LayerIntegratedGradients(n_steps=4).explain(load_model(*tiny_bert), TEXTS[:2])
     path = tmp_path / "layers.jsonl"

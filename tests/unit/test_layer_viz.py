@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import TEXTS
 from wordlight import InputError, LayerIntegratedGradients, load_model
-from wordlight.layer_explanation import LayerExplanation
+from wordlight.results import LayerExplanation
 from wordlight.viz import (
     information_curves,
     layer_distribution,
@@ -95,7 +95,7 @@ def test_distribution_without_dims_or_unknown_token_says_so(lig):
 
 
 def fake_information(scores: np.ndarray) -> LayerExplanation:
-    from wordlight.explanation import Token
+    from wordlight.results import Token
 
     tokens = (Token("[CLS]", 0, 0), Token("good", 0, 4), Token("fun", 5, 8), Token("[SEP]", 8, 8))
     return LayerExplanation(
@@ -129,7 +129,7 @@ def test_report_embeds_every_figure_as_png_and_escapes_text(lig):
 
 
 def test_profile_is_the_mean_abs_over_text_tokens_and_types():
-    from wordlight.layer_summary import layer_profile
+    from wordlight.results import layer_profile
     from wordlight.viz import profile_plot
 
     a = fake_information(np.array([[9.0, 1.0, -2.0, 9.0], [9.0, 3.0, 4.0, 9.0]]))

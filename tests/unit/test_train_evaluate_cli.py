@@ -185,7 +185,7 @@ def test_model_minilm_means_the_packaged_base(
 ) -> None:
     import wordlight.training
     from wordlight.errors import InputError
-    from wordlight.models import default_model
+    from wordlight.models import builtin_default
 
     seen = []
 
@@ -193,7 +193,7 @@ def test_model_minilm_means_the_packaged_base(
         seen.append(config)
         raise InputError("stopped by the test")
 
-    monkeypatch.setattr(default_model, "base_model_dir", lambda: tmp_path / "minilm")
+    monkeypatch.setattr(builtin_default, "base_model_dir", lambda: tmp_path / "minilm")
     monkeypatch.setattr(wordlight.training, "train", fake_train)
     data = write_csv(tmp_path / "ok.csv", 40, 3)
     args = ["train", *data_args(data), "--out", str(tmp_path / "m"), "--model", "minilm", "--quiet"]

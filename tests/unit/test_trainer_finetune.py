@@ -158,7 +158,7 @@ def test_cli_train_preset_default_calls_reproduce(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from wordlight.cli.main import main
-    from wordlight.training import default_model
+    from wordlight.training import default_preset
 
     calls = []
 
@@ -166,7 +166,7 @@ def test_cli_train_preset_default_calls_reproduce(
         calls.append((out_dir, progress))
         return {"validation_accuracy": 0.85, "test_accuracy": 0.84, "train_seconds": 12.0}
 
-    monkeypatch.setattr(default_model, "reproduce_default", fake)
+    monkeypatch.setattr(default_preset, "reproduce_default", fake)
     assert main(["train", "--preset", "default", "--out", str(tmp_path), "--quiet"]) == 0
     assert calls == [(tmp_path, False)]
     assert "test accuracy 0.8400" in capsys.readouterr().out

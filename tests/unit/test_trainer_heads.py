@@ -12,8 +12,8 @@ import torch
 from wordlight.data import TextDataset
 from wordlight.models.decoding import predict
 from wordlight.training import TrainConfig, evaluate_outputs, predict_logits, train
-from wordlight.training.evaluate import evaluate_model
 from wordlight.training.modeling import save_model
+from wordlight.training.scoring import evaluate_model
 
 transformers = pytest.importorskip("transformers")
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from wordlight.errors import InputError
-from wordlight.explanation import Explanation, Token
+from wordlight.results import Explanation, Token
 from wordlight.viz import (
     explanation_frame,
     explanations_frame,

@@ -37,6 +37,33 @@ def read_texts(inline: list[str], file: str | None) -> list[str]:
     return texts
 
 
+def split_list(values: str | list[str] | None) -> list[str]:
+    """A list given on the command line with spaces, commas or both: ``lime,occlusion``,
+    ``lime occlusion`` (one quoted value or several) and ``lime, occlusion`` all give
+    ``["lime", "occlusion"]``."""
+    if values is None:
+        return []
+    items = [values] if isinstance(values, str) else values
+    return [part for item in items for part in item.replace(",", " ").split()]
+
+
+def int_list(option: str, values: str | list[str] | None) -> tuple[int, ...]:
+    """:func:`split_list` as integers; anything else is an InputError naming ``option``."""
+    parts = split_list(values)
+    try:
+        return tuple(int(x) for x in parts)
+    except ValueError:
+        shown = " ".join(values) if isinstance(values, list) else values
+        raise InputError(f"{option} {shown!r}: give integers, e.g. 0,3,6") from None
+
+
+def parse_target(target: str | None) -> Any:
+    """``--target``: an integer class index stays an int, anything else (a label, 'all') text."""
+    if target is not None and target.lstrip("-").isdigit():
+        return int(target)
+    return target
+
+
 def coerce_params(cls: type, pairs: list[str]) -> dict[str, Any]:
     """``key=value`` strings -> typed keyword arguments of a method dataclass."""
     fields = {f.name: f for f in dataclasses.fields(cls)}

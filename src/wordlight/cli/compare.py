@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 SPLITS = ("train", "validation", "test")
+FORMATS = ("html", "json")  # of --out; standard output gets the markdown table
 
 
 def add_parser(sub: Any) -> None:
@@ -21,9 +21,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--n", type=int, default=200, help="first N texts of the split (default 200)")
     p.add_argument("--model", "-m", default="default", help="built-in name or model directory")
     p.add_argument("--methods", nargs="+", default=list(DEFAULT_METHODS), metavar="METHOD",
-                   help="registered method names (see `wordlight methods`)")  # fmt: skip
+                   help="method names, e.g. lime,occlusion or lime occlusion "
+                        "(see `wordlight methods`)")  # fmt: skip
     p.add_argument("--metrics", nargs="+", default=list(DEFAULT_METRICS), metavar="METRIC",
-                   help="faithfulness metrics (docs/evaluation.md)")  # fmt: skip
+                   help="faithfulness metrics, spaces or commas (docs/evaluation.md)")  # fmt: skip
     p.add_argument("--level", choices=("token", "word"), default="token",
                    help="rank and remove tokens (ERASER) or whole words")  # fmt: skip
     p.add_argument("--out", "-o", help="write the report: .html (table + texts) or .json")
@@ -33,29 +34,22 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from wordlight.errors import InputError
+    from wordlight.cli._common import split_list
     from wordlight.evaluation.compare import compare
     from wordlight.models.loading import load_model
+    from wordlight.viz.formats import RENDERERS, renderer_for, write
 
     texts = _texts(args)
-    if args.out and Path(args.out).suffix.lower() not in (".html", ".htm", ".json"):
-        raise InputError(f"--out {args.out}: give a .html or .json file")
+    renderer = renderer_for(out=args.out, formats=FORMATS) if args.out else None
     model = load_model(args.model)
     result = compare(
-        model, texts, args.methods, args.metrics, level=args.level,
+        model, texts, split_list(args.methods), split_list(args.metrics), level=args.level,
         progress=False if args.no_progress else None,
     )  # fmt: skip
-    sys.stdout.write(result.to_markdown())
-    if args.out:
-        out = Path(args.out)
-        if out.suffix.lower() == ".json":
-            import json
-
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(json.dumps(result.to_dict(), ensure_ascii=False), encoding="utf-8")
-        else:
-            result.save_html(out, max_texts=args.show)
-        print(f"wrote the comparison of {len(texts)} text(s) to {out}", file=sys.stderr)
+    write(RENDERERS["terminal"], result, None)  # the table, always
+    if renderer is not None:
+        write(renderer, result, args.out, max_texts=args.show)
+        print(f"wrote the comparison of {len(texts)} text(s) to {args.out}", file=sys.stderr)
     return 0
 
 

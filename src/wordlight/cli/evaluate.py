@@ -35,7 +35,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from wordlight.cli.train import load_splits
-    from wordlight.training.evaluate import evaluate_model, format_report
+    from wordlight.training.scoring import evaluate_model, format_report
 
     splits = load_splits(args)
     report = evaluate_model(args.model, getattr(splits, args.split), splits.train, out_dir=args.out)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 FORMATS = ("terminal", "html", "json", "jsonl")
@@ -31,72 +30,30 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from wordlight.cli._common import coerce_params, read_texts
-    from wordlight.errors import InputError, one_of
-    from wordlight.methods import METHODS
+    from wordlight.api import make_explainer
+    from wordlight.cli._common import coerce_params, parse_target, read_texts
     from wordlight.methods.base import check_texts
     from wordlight.models.loading import load_model
+    from wordlight.viz.formats import renderer_for, write
 
     texts = check_texts(read_texts(args.texts, args.file))  # before the (slow) model load
-    if args.method not in METHODS:
-        raise one_of("method", args.method, METHODS)
     pairs = list(args.param)
     if args.steps is not None:
         pairs.append(f"n_steps={args.steps}")
     if args.layer is not None:
         pairs.append(f"layer={args.layer}")
-    explainer = METHODS[args.method](**coerce_params(METHODS[args.method], pairs))
-    fmt = args.format or _format_from(args.out)
-    if fmt == "html" and args.level not in ("word", "token"):
-        raise InputError(f"unknown level {args.level!r}")
+    default = make_explainer(args.method)  # the one lookup: unknown names fail here
+    explainer = make_explainer(default, **coerce_params(type(default), pairs))
+    renderer = renderer_for(args.format, args.out, formats=FORMATS, fallback="terminal")
     model = load_model(args.model)
-    target: Any = args.target
-    if target is not None and target.lstrip("-").isdigit():
-        target = int(target)
     explanations = explainer.explain(
         model,
         texts,
-        target,
+        parse_target(args.target),
         word_aggregation=args.aggregate,
         progress=False if args.no_progress else None,
     )
-    _write(explanations, fmt, args.out, args.level)
+    write(renderer, explanations, args.out, level=args.level)
+    if args.out:
+        print(f"wrote {len(explanations)} explanation(s) to {args.out}", file=sys.stderr)
     return 0
-
-
-def _format_from(out: str | None) -> str:
-    suffix = Path(out).suffix.lower() if out else ""
-    return {".html": "html", ".htm": "html", ".json": "json", ".jsonl": "jsonl"}.get(
-        suffix, "terminal"
-    )
-
-
-def _write(explanations: list[Any], fmt: str, out: str | None, level: str) -> None:
-    import json
-
-    from wordlight.io import save_explanations
-
-    if fmt in ("json", "jsonl") and out:
-        save_explanations(explanations, out)
-    elif fmt == "json":
-        print(json.dumps([e.to_dict() for e in explanations], ensure_ascii=False, indent=1))
-    elif fmt == "jsonl":
-        for e in explanations:
-            print(json.dumps(e.to_dict(), ensure_ascii=False))
-    elif fmt == "html":
-        from wordlight.viz.html import render_html, save_html
-
-        if out:
-            save_html(explanations, out, level=level)
-        else:
-            print(render_html(explanations, level=level))
-    else:
-        from wordlight.viz.terminal import render_terminal
-
-        if out:
-            text = render_terminal(explanations, level=level, color=False)
-            Path(out).write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(render_terminal(explanations, level=level))
-    if out:
-        print(f"wrote {len(explanations)} explanation(s) to {out}", file=sys.stderr)

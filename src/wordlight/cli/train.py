@@ -90,9 +90,9 @@ def run(args: argparse.Namespace) -> int:
     from wordlight.errors import InputError
 
     if args.preset == "default":
-        from wordlight.training import default_model
+        from wordlight.training import default_preset
 
-        record = default_model.reproduce_default(args.out, progress=not args.quiet)
+        record = default_preset.reproduce_default(args.out, progress=not args.quiet)
         print(
             f"saved to {args.out}: validation accuracy {record['validation_accuracy']:.4f}, "
             f"test accuracy {record['test_accuracy']:.4f}, "
@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     settings = {k: getattr(args, k) for k in SETTINGS if getattr(args, k) is not None}
     model = args.model
     if model == "minilm":
-        from wordlight.models.default_model import base_model_dir
+        from wordlight.models.builtin_default import base_model_dir
 
         model = str(base_model_dir())
     config = TrainConfig(model=model, **settings)

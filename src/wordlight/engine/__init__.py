@@ -8,7 +8,7 @@ planned by ``prepare``/``plan`` and run by ``batches``/``predict``), the classes
 ``outputs_and_gradients``) under one row-budget policy (``row_budget``), and one progress rule
 (``Progress``). See docs/engine.md.
 
-Layering: the engine imports only ``errors``, ``models`` and ``aggregation`` (word grouping)
+Layering: the engine imports only ``errors`` and ``models``
 from wordlight, never results, methods, evaluation or viz.
 """
 

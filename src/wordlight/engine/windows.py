@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from wordlight.aggregation import group_words
+from wordlight.engine.words import group_words
 from wordlight.models.protocol import Encoding, TextClassifier
 
 
@@ -59,7 +59,7 @@ def make_windows(
 
 
 def token_words(enc: Encoding) -> list[int]:
-    """The word (``aggregation.group_words``) each content token belongs to, by offsets."""
+    """The word (``engine.words.group_words``) each content token belongs to, by offsets."""
     word_of = list(range(len(enc.ids)))
     for w, (_, _, members) in enumerate(group_words(enc.text, enc.offsets)):
         for t in members:

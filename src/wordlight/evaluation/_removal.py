@@ -23,8 +23,8 @@ import numpy as np
 from wordlight import engine
 from wordlight.engine import ProgressOption
 from wordlight.errors import InputError, one_of
-from wordlight.explanation import Explanation
 from wordlight.models.protocol import Encoding, TextClassifier
+from wordlight.results import Explanation
 
 LEVELS = ("token", "word")
 

@@ -25,8 +25,8 @@ from wordlight.evaluation._metrics import default_metrics
 from wordlight.evaluation._removal import LEVELS
 from wordlight.evaluation.faithfulness import FAITHFULNESS_METRICS, evaluate_faithfulness
 from wordlight.evaluation.plausibility import PLAUSIBILITY_METRICS, evaluate_plausibility
-from wordlight.explanation import Explanation
 from wordlight.methods.base import Explainer
+from wordlight.results import Explanation
 
 DEFAULT_METHODS = ("saliency", "gradient_x_input", "integrated_gradients")
 DEFAULT_METRICS = (
@@ -69,8 +69,6 @@ class Comparison:
     def table(self) -> Any:
         """A pandas DataFrame, one row per method: ``<metric>`` (mean over texts, NaN skipped),
         ``<metric>_std``, then ``n_texts`` and ``seconds_per_text`` (explaining only)."""
-        from wordlight.viz.frame import _pandas
-
         pd = _pandas()
         rows = []
         for method in self.methods:
@@ -119,9 +117,9 @@ class Comparison:
 
     def to_html(self, *, max_texts: int | None = 50) -> str:
         """A standalone page: the table, then each text's explanations side by side."""
-        from wordlight.viz.compare_html import render_comparison
+        from wordlight.results.views import view
 
-        return render_comparison(self, max_texts=max_texts)
+        return str(view("comparison_html")(self, max_texts=max_texts))
 
     def save_html(self, path: str | Path, *, max_texts: int | None = 50) -> Path:
         out = Path(path)
@@ -162,6 +160,15 @@ class Comparison:
                 for m, es in data.get("explanations", {}).items()
             },
         )
+
+
+def _pandas() -> Any:
+    # TODO(lead): use wordlight.checks.require("pandas", "viz") once "ext" has merged it.
+    try:
+        import pandas
+    except ImportError as exc:
+        raise InputError("pandas is needed for DataFrames: pip install 'wordlight[viz]'") from exc
+    return pandas
 
 
 def _mean_std(values: np.ndarray) -> tuple[float, float]:

@@ -15,7 +15,7 @@ import numpy as np
 
 from wordlight.evaluation._metrics import CurveAUC, curve_counts
 from wordlight.evaluation._removal import prepare, target_probabilities
-from wordlight.explanation import Explanation
+from wordlight.results import Explanation
 
 
 @dataclass(frozen=True)

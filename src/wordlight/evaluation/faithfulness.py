@@ -25,8 +25,8 @@ from wordlight.evaluation._metrics import (
     default_metrics,
 )
 from wordlight.evaluation._removal import prepare, target_probabilities
-from wordlight.explanation import Explanation
 from wordlight.models.protocol import TextClassifier
+from wordlight.results import Explanation
 
 FAITHFULNESS_METRICS = tuple(default_metrics())
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from wordlight.errors import InputError, one_of
 from wordlight.evaluation._removal import LEVELS, _flat
-from wordlight.explanation import Explanation
+from wordlight.results import Explanation
 
 PLAUSIBILITY_METRICS = ("token_f1", "iou_f1", "auprc")
 

@@ -23,9 +23,9 @@ from wordlight import engine
 from wordlight.engine import check_texts, class_index
 from wordlight.errors import InputError, ModelError
 from wordlight.evaluation._rank import spearman
-from wordlight.explanation import Explanation
 from wordlight.methods.base import Explainer
 from wordlight.models.protocol import ModuleClassifier, TextClassifier
+from wordlight.results import Explanation
 
 DEFAULT_THRESHOLD = 0.5
 

@@ -23,11 +23,10 @@ from torch import Tensor
 from wordlight import engine
 from wordlight.engine import OUTPUTS, ProgressOption, Target, WindowBatch, resolve_targets
 from wordlight.errors import InputError, ModelError, one_of
-from wordlight.explanation import Token
-from wordlight.layer_explanation import LayerExplanation
 from wordlight.methods._baselines import TOKEN_BASELINES
 from wordlight.methods._quadrature import RULES
 from wordlight.models.protocol import Encoding, LayeredClassifier, TextClassifier
+from wordlight.results import LayerExplanation, Token
 
 
 @dataclass(frozen=True)
@@ -164,9 +163,11 @@ class LayerMethod(ABC):
             probabilities=probs,
             method=self.name,
             params={**self.params(), **self.extra_params(model)},
-            deltas=None if attr.delta is None else attr.delta[row].detach().cpu().numpy(),
+            completeness_delta=None
+            if attr.delta is None
+            else attr.delta[row].detach().cpu().numpy(),
             gap=None if attr.gap is None else float(attr.gap[row]),
-            steps=None if attr.steps is None else tuple(int(n) for n in attr.steps[row]),
+            n_steps=None if attr.steps is None else tuple(int(n) for n in attr.steps[row]),
             dims=dims,
         )
 

@@ -19,7 +19,6 @@ import torch
 from torch import Tensor
 
 from wordlight import engine
-from wordlight.aggregation import WORD_AGGREGATIONS
 from wordlight.engine import (
     OUTPUTS,
     Plan,
@@ -33,8 +32,9 @@ from wordlight.engine import (
 from wordlight.engine.budget import CPU_ROW_BUDGET, GPU_ROW_BUDGET, GROUP_TOKENS
 from wordlight.engine.texts import check_texts
 from wordlight.errors import InputError, one_of
-from wordlight.explanation import Explanation, Token
 from wordlight.models.protocol import TextClassifier
+from wordlight.results import Explanation, Token
+from wordlight.results.words import WORD_AGGREGATIONS
 
 __all__ = [  # the budgets and check_texts live in wordlight.engine; here for old imports
     "CPU_ROW_BUDGET",

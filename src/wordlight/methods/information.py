@@ -28,11 +28,11 @@ from torch import Tensor
 from wordlight.engine.passes import width_chunks
 from wordlight.engine.windows import WindowBatch
 from wordlight.errors import InputError, ModelError
-from wordlight.explanation import Explanation
 from wordlight.methods._regularization import layer_regularization
 from wordlight.methods.base import Attribution, Explainer
 from wordlight.methods.information_core import FitSettings, fit_sigmas, seeded_noise
 from wordlight.models.protocol import LayeredClassifier, TextClassifier
+from wordlight.results import Explanation
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -21,10 +21,10 @@ from torch import Tensor
 
 from wordlight.engine.windows import WindowBatch
 from wordlight.errors import InputError
-from wordlight.layer_explanation import LayerExplanation
 from wordlight.methods._layer_base import LayerAttribution, LayerMethod
 from wordlight.methods.information import Information
 from wordlight.models.protocol import LayeredClassifier, TextClassifier
+from wordlight.results import LayerExplanation
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from wordlight.errors import ModelError
+from wordlight.models.base_loading import quiet_transformers
 from wordlight.models.protocol import TextClassifier
 
 
@@ -86,26 +84,6 @@ def _from_directory(path: Path, tokenizer: Any, builtins: Any) -> tuple[Any, Any
             except Exception as exc:
                 raise ModelError(f"no usable tokenizer in {path}: {_first_line(exc)}") from exc
     return model, tokenizer
-
-
-@contextmanager
-def quiet_transformers() -> Iterator[None]:
-    """Silence transformers' load reports, its weight-loading progress bar and the
-    FutureWarnings peft triggers while loading; restore all of them afterwards."""
-    from transformers.utils import logging as hf_logging
-
-    level = hf_logging.get_verbosity()
-    bars = hf_logging.is_progress_bar_enabled()
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            yield
-    finally:
-        hf_logging.set_verbosity(level)
-        if bars:
-            hf_logging.enable_progress_bar()
 
 
 def _first_line(exc: BaseException) -> str:

@@ -9,7 +9,7 @@ from wordlight.errors import ModelError
 
 
 def _load_default() -> tuple[Any, Any]:
-    from wordlight.models.default_model import load_default
+    from wordlight.models.builtin_default import load_default
 
     return load_default()
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from wordlight.errors import ModelError
-from wordlight.models.decoding import HEAD_FIELD, LABELS_FIELD, n_outputs
-from wordlight.models.loading import quiet_transformers
+from wordlight.models.base_loading import load_base, quiet_transformers
+from wordlight.models.decoding import HEAD_FIELD, LABELS_FIELD
 from wordlight.training.config import SMALL, TrainConfig
 from wordlight.training.losses import HEAD_OF_LOSS
 
@@ -55,30 +55,6 @@ def build_model(
         model.config.problem_type = "regression"
     if config.lora_rank:
         model = _with_lora(model, config)
-    return model, tokenizer
-
-
-def load_base(path: str, label_names: Sequence[str]) -> tuple[Any, Any]:
-    """A sequence classifier with a fresh head (``len(label_names)`` outputs) and its tokenizer,
-    from a local directory only, with transformers' load report silenced."""
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    if n_outputs("classification", len(label_names)) < 1:
-        raise ModelError("the head needs at least one output")
-    id2label = dict(enumerate(label_names))
-    try:
-        with quiet_transformers():
-            tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-            model = AutoModelForSequenceClassification.from_pretrained(
-                path,
-                num_labels=len(label_names),
-                id2label=id2label,
-                label2id={name: i for i, name in id2label.items()},
-                local_files_only=True,
-            )
-    except (OSError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ModelError(f"cannot load a model from {path}: {first}") from None
     return model, tokenizer
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from wordlight.errors import InputError, one_of
 
 if TYPE_CHECKING:
-    from wordlight.explanation import Explanation
+    from wordlight.results import Explanation
 
 LEVELS = ("word", "token")
 SATURATION = 0.75
@@ -67,11 +67,10 @@ def check_scale(scale: float | None) -> float | None:
 
 
 def level_scores(explanation: Explanation, level: str = "word") -> np.ndarray:
-    """The 1-D scores of the words (or tokens); layer results ``(n_layers, n)`` are summed."""
+    """The scores of the words (or tokens)."""
     check_level(level)
     scores = explanation.word_scores if level == "word" else explanation.scores
-    scores = np.asarray(scores, dtype=np.float64)
-    return scores.reshape(-1, scores.shape[-1]).sum(axis=0) if scores.ndim > 1 else scores
+    return np.asarray(scores, dtype=np.float64)
 
 
 def level_units(explanation: Explanation, level: str = "word") -> list[tuple[str, int, int]]:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from wordlight.errors import InputError
-from wordlight.explanation import Explanation
+from wordlight.results import Explanation
 from wordlight.viz.colors import check_level, level_scores
 
 
@@ -19,11 +19,7 @@ def _pandas() -> Any:
 
 
 def explanation_frame(explanation: Explanation, level: str = "word") -> Any:
-    """One row per word (or token): ``word|token, start, end, score`` (+ ``token_indices``).
-
-    For layer results (2-D scores) ``score`` is the sum over layers and ``score_layer_<i>``
-    columns hold each layer.
-    """
+    """One row per word (or token): ``word|token, start, end, score`` (+ ``token_indices``)."""
     pd = _pandas()
     check_level(level)
     e = explanation
@@ -35,7 +31,6 @@ def explanation_frame(explanation: Explanation, level: str = "word") -> Any:
             "score": level_scores(e, level).tolist(),
             "token_indices": [tuple(w.token_indices) for w in e.words],
         }
-        raw = e.word_scores
     else:
         data = {
             "token": [t.text for t in e.tokens],
@@ -43,10 +38,6 @@ def explanation_frame(explanation: Explanation, level: str = "word") -> Any:
             "end": [t.end for t in e.tokens],
             "score": level_scores(e, level).tolist(),
         }
-        raw = e.scores
-    if raw.ndim > 1:
-        for i, layer in enumerate(raw.reshape(-1, raw.shape[-1])):
-            data[f"score_layer_{i}"] = layer.tolist()
     frame = pd.DataFrame(data)
     frame["start"] = frame["start"].astype("int64")
     frame["end"] = frame["end"].astype("int64")

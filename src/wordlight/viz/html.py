@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from wordlight.explanation import Explanation
+from wordlight.results import Explanation
 from wordlight.viz.colors import (
     TEXT_RGB,
     check_level,
@@ -157,8 +157,6 @@ def caption(explanation: Explanation) -> str:
         parts.append(f"{e.n_steps} steps")
     if e.completeness_delta is not None:
         parts.append(f"completeness Δ {e.completeness_delta:.3g}")
-    if e.scores.ndim > 1:
-        parts.append(f"summed over {e.scores.shape[0]} layers")
     if e.word_aggregation != "sum":
         parts.append(f"words: {e.word_aggregation}")
     return " · ".join(parts)

@@ -17,8 +17,7 @@ from typing import Any
 import numpy as np
 
 from wordlight.errors import InputError
-from wordlight.layer_explanation import LayerExplanation
-from wordlight.layer_summary import LayerProfile
+from wordlight.results import LayerExplanation, LayerProfile
 from wordlight.viz.colors import score_to_rgb
 
 _HINT = "pip install 'wordlight[viz]'"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from wordlight.layer_explanation import LayerExplanation
+from wordlight.results import LayerExplanation
 from wordlight.viz.layer_plots import (
     figure_png,
     information_curves,
@@ -60,8 +60,10 @@ def _section(result: LayerExplanation, normalise: bool, token: int | str | None)
     facts = [f"method {r.method}", f"target {r.target_label} (p = {prob:.3f})"]
     if r.gap is not None:
         facts.append(f"f(x) − f(x′) = {r.gap:+.4g}")
-    if r.deltas is not None:
-        facts.append(f"max |completeness Δ| over layers = {float(np.max(np.abs(r.deltas))):.2g}")
+    if r.completeness_delta is not None:
+        facts.append(
+            f"max |completeness Δ| over layers = {float(np.max(np.abs(r.completeness_delta))):.2g}"
+        )
     parts = [
         f'<h2 style="font-size:16px;margin:18px 0 4px">{_ESC(r.text)}</h2>',
         f'<div style="font-size:12px;color:#4b5563">{_ESC(" · ".join(facts))}</div>',
@@ -94,7 +96,7 @@ def render_layer_report(
     )
     body = "".join(_section(r, normalise, token) for r in items) or "<p>No results.</p>"
     if len(items) > 1 and len({r.layers for r in items}) == 1:
-        from wordlight.layer_summary import layer_profile
+        from wordlight.results import layer_profile
 
         summary = _img(profile_plot(layer_profile(items)), "mean |score| per layer over texts")
         body = f'<h2 style="font-size:16px">All {len(items)} results</h2>{summary}{body}'

@@ -15,7 +15,7 @@ from typing import IO
 
 import numpy as np
 
-from wordlight.explanation import Explanation
+from wordlight.results import Explanation, LayerExplanation
 from wordlight.viz.colors import (
     TEXT_RGB,
     check_level,
@@ -149,3 +149,20 @@ def _legend(scale: float, level: str) -> str:
         f"{chip(-scale, 'against')} {chip(0.0, 'neutral')} {chip(scale, 'towards')} the target;"
         f" full colour at |{unit} score| >= {scale:.3g}"
     )
+
+
+def render_layer_table(results: LayerExplanation | Iterable[LayerExplanation]) -> str:
+    """Plain text: for each result a row per layer, a column per position (special included)."""
+    from wordlight.viz.layer_plots import layer_names
+
+    items = [results] if isinstance(results, LayerExplanation) else list(results)
+    blocks = []
+    for result in items:
+        labels = result.token_labels
+        width = max(8, *(len(t) for t in labels))
+        lines = [f"{result.text}  [{result.method} -> {result.target_label}]"]
+        lines.append("layer " + "".join(f"{t:>{width + 1}}" for t in labels))
+        for name, row in zip(layer_names(result), result.scores, strict=True):
+            lines.append(f"{name:<6}" + "".join(f"{v:>+{width + 1}.3f}" for v in row))
+        blocks.append("\n".join(lines) + "\n\n")
+    return "".join(blocks)

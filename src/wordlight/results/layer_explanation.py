@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from wordlight.aggregation import aggregate_words
 from wordlight.errors import InputError
-from wordlight.explanation import Explanation, Token, Word, _jsonable
+from wordlight.results.explanation import Explanation, Token, Word, jsonable
+from wordlight.results.words import aggregate_words
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,9 +25,10 @@ class LayerExplanation:
     """``scores[r, i]``: layer ``layers[r]``'s score for position ``tokens[i]`` (special or not).
 
     ``dims`` (optional, not saved): the per-hidden-dimension values ``(rows, positions, hidden)``
-    whose sum over the last axis is ``scores``. ``deltas[r]``: completeness delta of row r
-    (sum of the row minus f(x) - f(x')) for path methods; ``steps[r]``: the integration points
-    row r used (path methods).
+    whose sum over the last axis is ``scores``. The same facts carry the same names as on
+    :class:`Explanation`, one value per row here: ``completeness_delta[r]`` is row r's completeness
+    delta (sum of the row minus f(x) - f(x')) for path methods, ``n_steps[r]`` the integration
+    points row r used. ``deltas`` and ``steps`` are their old names, kept as read-only aliases.
     """
 
     text: str
@@ -41,9 +42,9 @@ class LayerExplanation:
     probabilities: np.ndarray
     method: str
     params: Mapping[str, Any] = field(default_factory=dict)
-    deltas: np.ndarray | None = None  # (rows,)
+    completeness_delta: np.ndarray | None = None  # (rows,)
     gap: float | None = None  # f(x) - f(x') for path methods
-    steps: tuple[int, ...] | None = None  # (rows,) integration points per layer, path methods
+    n_steps: tuple[int, ...] | None = None  # (rows,) integration points per layer, path methods
     dims: np.ndarray | None = None  # (rows, positions, hidden), kept in memory only
     words: tuple[Word, ...] = ()
 
@@ -58,12 +59,23 @@ class LayerExplanation:
             raise ValueError(f"{len(self.special)} special flags for {len(self.tokens)} tokens")
         object.__setattr__(self, "scores", scores)
         object.__setattr__(self, "probabilities", np.asarray(self.probabilities, np.float64))
-        if self.deltas is not None:
-            object.__setattr__(self, "deltas", np.asarray(self.deltas, np.float64))
+        if self.completeness_delta is not None:
+            delta = np.asarray(self.completeness_delta, np.float64)
+            object.__setattr__(self, "completeness_delta", delta)
         if not self.words:
             object.__setattr__(self, "words", self.explanation(self.layers[0]).words)
 
     # --- views -------------------------------------------------------------------------
+    @property
+    def deltas(self) -> np.ndarray | None:
+        """Old name of ``completeness_delta`` (read-only)."""
+        return self.completeness_delta
+
+    @property
+    def steps(self) -> tuple[int, ...] | None:
+        """Old name of ``n_steps`` (read-only)."""
+        return self.n_steps
+
     @property
     def content(self) -> np.ndarray:
         """Indices of the text's own tokens (not special) in ``tokens``."""
@@ -100,8 +112,10 @@ class LayerExplanation:
             probabilities=self.probabilities,
             method=self.method,
             params={**self.params, "layer": layer},
-            completeness_delta=None if self.deltas is None else float(self.deltas[r]),
-            n_steps=None if self.steps is None else self.steps[r],
+            completeness_delta=(
+                None if self.completeness_delta is None else float(self.completeness_delta[r])
+            ),
+            n_steps=None if self.n_steps is None else self.n_steps[r],
             word_aggregation=word_aggregation,
             words=self.words,
         )
@@ -128,15 +142,18 @@ class LayerExplanation:
             "labels": list(self.labels),
             "probabilities": self.probabilities.tolist(),
             "method": self.method,
-            "params": _jsonable(dict(self.params)),
-            "deltas": None if self.deltas is None else self.deltas.tolist(),
+            "params": jsonable(dict(self.params)),
+            "completeness_delta": (
+                None if self.completeness_delta is None else self.completeness_delta.tolist()
+            ),
             "gap": self.gap,
-            "steps": None if self.steps is None else list(self.steps),
+            "n_steps": None if self.n_steps is None else list(self.n_steps),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LayerExplanation:
-        deltas = data.get("deltas")
+        deltas = data.get("completeness_delta", data.get("deltas"))  # 0.1.0 wrote "deltas"
+        steps = data.get("n_steps", data.get("steps"))  # and "steps"
         return cls(
             text=data["text"],
             tokens=tuple(Token(t, int(s), int(e)) for t, s, e in data["tokens"]),
@@ -149,38 +166,11 @@ class LayerExplanation:
             probabilities=np.asarray(data["probabilities"], dtype=np.float64),
             method=data["method"],
             params=dict(data.get("params", {})),
-            deltas=None if deltas is None else np.asarray(deltas, dtype=np.float64),
+            completeness_delta=None if deltas is None else np.asarray(deltas, dtype=np.float64),
             gap=data.get("gap"),
-            steps=None if data.get("steps") is None else tuple(int(n) for n in data["steps"]),
+            n_steps=None if steps is None else tuple(int(n) for n in steps),
             words=tuple(
                 Word(t, int(s), int(e), tuple(int(i) for i in idx))
                 for t, s, e, idx in data.get("words", [])
             ),
         )
-
-
-def save_layer_explanations(items: list[LayerExplanation], path: str) -> None:
-    """JSON Lines, one LayerExplanation per line."""
-    import json
-    from pathlib import Path
-
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in items),
-        encoding="utf-8",
-    )
-
-
-def load_layer_explanations(path: str) -> list[LayerExplanation]:
-    import json
-    from pathlib import Path
-
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{path} does not exist or is not a file")
-    try:
-        rows = [json.loads(line) for line in p.read_text("utf-8").splitlines() if line.strip()]
-        return [LayerExplanation.from_dict(r) for r in rows]
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"{path} is not a saved wordlight layer file: {exc}") from exc

@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from wordlight.aggregation import WORD_AGGREGATIONS, aggregate_words, group_words
+from wordlight.results.views import view
+from wordlight.results.words import WORD_AGGREGATIONS, aggregate_words, group_words
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,8 @@ class Explanation:
 
     def __post_init__(self) -> None:
         scores = np.asarray(self.scores, dtype=np.float64)
-        if scores.shape[-1] != len(self.tokens):
-            raise ValueError(f"{scores.shape[-1]} scores for {len(self.tokens)} tokens")
+        if scores.shape != (len(self.tokens),):
+            raise ValueError(f"scores of shape {scores.shape} for {len(self.tokens)} tokens")
         object.__setattr__(self, "scores", scores)
         object.__setattr__(self, "probabilities", np.asarray(self.probabilities, np.float64))
         if not self.words:
@@ -104,14 +105,10 @@ class Explanation:
 
     def to_frame(self, level: str = "word") -> Any:
         """A pandas DataFrame of words (or tokens) and their scores."""
-        from wordlight.viz.frame import explanation_frame
-
-        return explanation_frame(self, level)
+        return view("frame")(self, level)
 
     def _repr_html_(self) -> str:
-        from wordlight.viz.html import render_html
-
-        return render_html([self], standalone=False)
+        return str(view("html")([self], standalone=False))
 
     def __repr__(self) -> str:
         top = ", ".join(f"{w}={s:+.3f}" for w, s in self.top_words(3))
@@ -134,7 +131,7 @@ class Explanation:
             "labels": list(self.labels),
             "probabilities": self.probabilities.tolist(),
             "method": self.method,
-            "params": _jsonable(dict(self.params)),
+            "params": jsonable(dict(self.params)),
             "completeness_delta": self.completeness_delta,
             "n_steps": self.n_steps,
             "word_aggregation": self.word_aggregation,
@@ -164,11 +161,12 @@ class Explanation:
         )
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """``value`` with numpy scalars made Python ones and anything else unknown its repr."""
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, np.generic):
         return value.item()
     if value is None or isinstance(value, bool | int | float | str):
