@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from wordlight.errors import InputError, one_of
-from wordlight.explanation import Explanation
-from wordlight.layer_explanation import LayerExplanation
-from wordlight.methods import LAYER_METHODS, METHODS, Explainer, LayerMethod
+from wordlight.methods import Explainer, LayerMethod
 from wordlight.methods._targets import Target
+from wordlight.methods.registry import configure, get_layer_method, get_method, make_method
+from wordlight.results import Explanation, LayerExplanation
 
 
 def explain(
@@ -45,23 +43,20 @@ def explain(
 
 
 def make_explainer(method: str | Explainer, **params: Any) -> Explainer:
+    """A method from its registered name (``wordlight.METHODS``) and hyperparameters, or a
+    configured Explainer with ``params`` changed. Unknown names and parameters raise the
+    one-line InputError."""
     if isinstance(method, Explainer):
-        return dataclasses.replace(method, **params) if params else method
-    if method not in METHODS:
-        raise one_of("method", method, METHODS)
-    cls = METHODS[method]
-    names = [f.name for f in dataclasses.fields(cls)]
-    unknown = [k for k in params if k not in names]
-    if unknown:
-        raise InputError(
-            f"{method} has no parameter {unknown[0]!r}; its parameters are: {', '.join(names)}"
-        )
-    return cls(**params)
+        return configure(method, params)
+    return make_method(get_method(method), params)
 
 
-def method_parameters(method: str) -> Mapping[str, Any]:
-    """Parameter names of a method and their defaults."""
-    return {f.name: f.default for f in dataclasses.fields(METHODS[method])}
+def make_layer_method(method: str | LayerMethod, **params: Any) -> LayerMethod:
+    """A layer method from its registered name (``wordlight.LAYER_METHODS``) and
+    hyperparameters, or a configured LayerMethod with ``params`` changed."""
+    if isinstance(method, LayerMethod):
+        return configure(method, params)
+    return make_method(get_layer_method(method), params)
 
 
 def explain_layers(
@@ -80,17 +75,5 @@ def explain_layers(
     """
     from wordlight.models.loading import load_model
 
-    if isinstance(method, LayerMethod):
-        layer_method = dataclasses.replace(method, **params) if params else method
-    else:
-        if method not in LAYER_METHODS:
-            raise one_of("layer method", method, LAYER_METHODS)
-        cls = LAYER_METHODS[method]
-        names = [f.name for f in dataclasses.fields(cls)]
-        unknown = [k for k in params if k not in names]
-        if unknown:
-            raise InputError(
-                f"{method} has no parameter {unknown[0]!r}; its parameters are: {', '.join(names)}"
-            )
-        layer_method = cls(**params)
+    layer_method = make_layer_method(method, **params)
     return layer_method.explain(load_model(model), texts, target, progress=progress)

@@ -24,6 +24,7 @@ class DataError(WordlightError):
 
 
 def one_of(name: str, value: object, allowed: object) -> InputError:
-    """The one error format for 'value must be one of ...'."""
-    choices = ", ".join(repr(a) for a in allowed)  # type: ignore[attr-defined]
-    return InputError(f"unknown {name} {value!r}; choose one of: {choices}")
+    """The one error format for 'value must be one of ...' (``wordlight.checks.choice_error``)."""
+    from wordlight.checks import choice_error  # checks imports errors: resolve at call time
+
+    return choice_error(name, value, allowed)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import torch
@@ -19,9 +19,10 @@ from torch import Tensor
 from tqdm.auto import tqdm
 
 from wordlight.aggregation import WORD_AGGREGATIONS
+from wordlight.checks import bounded, check_fields
 from wordlight.errors import InputError, one_of
 from wordlight.explanation import Explanation, Token
-from wordlight.methods._engine import OUTPUTS, forward_outputs
+from wordlight.methods._engine import forward_outputs
 from wordlight.methods._targets import Target, class_index, resolve_targets
 from wordlight.methods._windows import (
     Window,
@@ -38,6 +39,7 @@ from wordlight.models.protocol import Encoding, TextClassifier
 CPU_ROW_BUDGET = 1024
 GPU_ROW_BUDGET = 16384
 GROUP_TOKENS = 8192  # windows handed to one attribute() call (cheap per-window tensors only)
+Output = Literal["probability", "logit"]  # what a method explains: the probability or the logit
 
 
 @dataclass(frozen=True)
@@ -54,19 +56,15 @@ class Explainer(ABC):
     name: ClassVar[str]
     summary: ClassVar[str]
 
-    output: str = "probability"  # explain the class probability or the raw logit
+    output: Output = "probability"  # explain the class probability or the raw logit
     # rows x tokens in one forward/backward pass, the memory cap; None: CPU_ROW_BUDGET on a
     # CPU (small chunks stay in cache: fastest per row there), GPU_ROW_BUDGET on an accelerator
-    max_batch_tokens: int | None = None
-    window_overlap: float = 0.5  # overlap of the windows that cover a long text
+    max_batch_tokens: int | None = bounded(None, low=1, integer=True)
+    # overlap of the windows that cover a long text
+    window_overlap: float = bounded(0.5, low=0, high=1, high_open=True)
 
     def __post_init__(self) -> None:
-        if self.output not in OUTPUTS:
-            raise one_of("output", self.output, OUTPUTS)
-        if self.max_batch_tokens is not None and self.max_batch_tokens < 1:
-            raise InputError(f"max_batch_tokens must be >= 1, got {self.max_batch_tokens}")
-        if not 0.0 <= self.window_overlap < 1.0:
-            raise InputError(f"window_overlap must be in [0, 1), got {self.window_overlap}")
+        check_fields(self)  # every field's declared choices (Literal) and range (bounded)
 
     @abstractmethod
     def attribute(self, model: TextClassifier, batch: WindowBatch, targets: Tensor) -> Attribution:
