@@ -137,10 +137,11 @@ class Parameter:
     def describe(self) -> str:
         """One line: ``n_steps = 50  (an integer >= 1, or 'auto')``."""
         notes = []
+        listed = ", ".join(repr(c) for c in self.choices)
         if self.range is not None:
-            notes.append(self.range.describe())
-        if self.choices:
-            notes.append("one of " + ", ".join(repr(c) for c in self.choices))
+            notes.append(self.range.describe() + (f" or {listed}" if listed else ""))
+        elif self.choices:
+            notes.append(f"one of {listed}")
         if self.optional and self.default is not None:
             notes.append("or None")
         return f"{self.name} = {self.default!r}" + (f"  ({'; '.join(notes)})" if notes else "")
