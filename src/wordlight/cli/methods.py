@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from typing import Any
 
 
@@ -24,6 +25,10 @@ def run(args: argparse.Namespace) -> int:
     print("\nlayer methods (`wordlight layers --method NAME`):")
     for name, layer_cls in LAYER_METHODS.items():
         print(f"{name}: {layer_cls.summary}")
-        for parameter in describe_parameters(layer_cls):
+        described = describe_parameters(layer_cls)
+        for parameter in described:
             print(f"    {parameter.describe()}")
+        for f in dataclasses.fields(layer_cls):  # a wrapped method: its parameters are above
+            if f.name not in {p.name for p in described}:
+                print(f"    {f.name} = {f.type}(...)  (wrapped; set its parameters above)")
     return 0

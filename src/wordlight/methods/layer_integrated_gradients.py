@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import torch
 from torch import Tensor
@@ -49,6 +49,7 @@ class LayerIntegratedGradients(LayerPathMethod):
     MIN_STEPS: ClassVar[int] = 2
     AUTO_STEPS: ClassVar[bool] = True
 
+    n_steps: int | Literal["auto"] = bounded(50, low=2, integer=True)  # "auto": per layer
     # "auto": |delta| <= max(tolerance * |f(x) - f(x')|, atol) per layer
     tolerance: float = bounded(0.01, low=0, low_open=True)
     atol: float = bounded(1e-6, low=0)
