@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 EXTRAS ?= default-model,viz,dev
 LINTED := $(wildcard src tests examples benchmarks)
 
-.PHONY: install demo test test-fast check format bench clean
+.PHONY: install demo test test-fast check docs format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,11 @@ check: install
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-test: check
+# the API reference (mkdocs + mkdocstrings); --strict: a broken docstring reference fails
+docs: install
+	$(VENV)/bin/mkdocs build --strict -d out/site
+
+test: check docs
 	$(PY) -m pytest -m "not slow"
 	$(PY) -m pytest -m slow
 

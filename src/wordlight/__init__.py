@@ -5,7 +5,7 @@ Public API only. Heavy libraries (transformers, matplotlib, pandas) load when fi
 
 from __future__ import annotations
 
-from wordlight.api import explain, explain_layers, make_explainer
+from wordlight.api import explain, explain_layers, make_explainer, make_layer_method
 from wordlight.errors import DataError, InputError, ModelError, TargetError, WordlightError
 from wordlight.methods import (
     METHODS,
@@ -69,5 +69,6 @@ __all__ = [
     "load_explanations",
     "load_model",
     "make_explainer",
+    "make_layer_method",
     "save_explanations",
 ]

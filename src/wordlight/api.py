@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from wordlight.engine import Target
-from wordlight.errors import InputError, one_of
-from wordlight.methods import LAYER_METHODS, METHODS, Explainer, LayerMethod
+from wordlight.engine import ProgressOption, Target
+from wordlight.methods import Explainer, LayerMethod
+from wordlight.methods.registry import make_explainer, make_layer_method
 from wordlight.results import Explanation, LayerExplanation
+
+__all__ = ["explain", "explain_layers", "make_explainer", "make_layer_method"]
 
 
 def explain(
@@ -20,7 +21,7 @@ def explain(
     target: Target = None,
     true_labels: Sequence[int | str] | None = None,
     word_aggregation: str = "sum",
-    progress: bool | None = None,
+    progress: ProgressOption = None,
     **params: Any,
 ) -> list[Explanation]:
     """Explain each text: one Explanation per text (C per text with ``target="all"``).
@@ -43,50 +44,13 @@ def explain(
     )
 
 
-def make_explainer(method: str | Explainer, **params: Any) -> Explainer:
-    if isinstance(method, Explainer):
-        return dataclasses.replace(method, **params) if params else method
-    if method not in METHODS:
-        raise one_of("method", method, METHODS)
-    cls = METHODS[method]
-    names = [f.name for f in dataclasses.fields(cls)]
-    unknown = [k for k in params if k not in names]
-    if unknown:
-        raise InputError(
-            f"{method} has no parameter {unknown[0]!r}; its parameters are: {', '.join(names)}"
-        )
-    return cls(**params)
-
-
-def method_parameters(method: str) -> Mapping[str, Any]:
-    """Parameter names of a method and their defaults."""
-    return {f.name: f.default for f in dataclasses.fields(METHODS[method])}
-
-
-def make_layer_method(method: str | LayerMethod, **params: Any) -> LayerMethod:
-    """A layer method from its name (``LAYER_METHODS``) and parameters, or ``method`` with
-    ``params`` replaced; unknown names or parameters are one-line InputErrors."""
-    if isinstance(method, LayerMethod):
-        return dataclasses.replace(method, **params) if params else method
-    if method not in LAYER_METHODS:
-        raise one_of("layer method", method, LAYER_METHODS)
-    cls = LAYER_METHODS[method]
-    names = [f.name for f in dataclasses.fields(cls)]
-    unknown = [k for k in params if k not in names]
-    if unknown:
-        raise InputError(
-            f"{method} has no parameter {unknown[0]!r}; its parameters are: {', '.join(names)}"
-        )
-    return cls(**params)
-
-
 def explain_layers(
     model: Any,
     texts: str | Sequence[str],
     method: str | LayerMethod = "layer_integrated_gradients",
     *,
     target: Target = None,
-    progress: bool | None = None,
+    progress: ProgressOption = None,
     **params: Any,
 ) -> list[LayerExplanation]:
     """Scores at every encoder layer: one LayerExplanation per text (per class with "all").

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class WordlightError(Exception):
     """Base class; ``str(error)`` is a single line meant for the user."""
@@ -23,7 +25,7 @@ class DataError(WordlightError):
     """A data set cannot be fetched, read or checked."""
 
 
-def one_of(name: str, value: object, allowed: object) -> InputError:
-    """The one error format for 'value must be one of ...'."""
-    choices = ", ".join(repr(a) for a in allowed)  # type: ignore[attr-defined]
-    return InputError(f"unknown {name} {value!r}; choose one of: {choices}")
+def one_of(name: str, value: object, allowed: Iterable[object]) -> InputError:
+    """The one 'unknown NAME VALUE; choose one of: ...' error (``wordlight.checks`` uses it)."""
+    listed = ", ".join(repr(c) for c in allowed)
+    return InputError(f"unknown {name} {value!r}; choose one of: {listed}")

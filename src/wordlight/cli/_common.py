@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -66,16 +65,18 @@ def parse_target(target: str | None) -> Any:
 
 def coerce_params(cls: type, pairs: list[str]) -> dict[str, Any]:
     """``key=value`` strings -> typed keyword arguments of a method dataclass."""
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+    from wordlight.methods import describe_parameters  # forwarded ones too (LayerInformation)
+
+    defaults = {p.name: p.default for p in describe_parameters(cls)}
     out: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
             raise InputError(f"--param {pair!r} is not key=value")
         key = key.strip().replace("-", "_")
-        if key not in fields:
-            raise InputError(f"{cls.name} has no parameter {key!r}; it has: {', '.join(fields)}")  # type: ignore[attr-defined]
-        out[key] = coerce(key, value, fields[key].default)
+        if key not in defaults:
+            raise InputError(f"{cls.name} has no parameter {key!r}; it has: {', '.join(defaults)}")  # type: ignore[attr-defined]
+        out[key] = coerce(key, value, defaults[key])
     return out
 
 

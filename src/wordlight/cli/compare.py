@@ -55,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _texts(args: argparse.Namespace) -> list[str]:
     from wordlight.cli._common import read_texts
+    from wordlight.engine import check_texts
     from wordlight.errors import InputError, one_of
-    from wordlight.methods.base import check_texts
 
     if args.n < 1:
         raise InputError(f"--n must be >= 1, got {args.n}")

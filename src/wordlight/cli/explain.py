@@ -32,7 +32,7 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from wordlight.api import make_explainer
     from wordlight.cli._common import coerce_params, parse_target, read_texts
-    from wordlight.methods.base import check_texts
+    from wordlight.engine import check_texts
     from wordlight.models.loading import load_model
     from wordlight.viz.formats import renderer_for, write
 

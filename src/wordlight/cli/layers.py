@@ -37,7 +37,7 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from wordlight.api import make_layer_method
     from wordlight.cli._common import coerce_params, int_list, parse_target, read_texts
-    from wordlight.methods.base import check_texts
+    from wordlight.engine import check_texts
     from wordlight.models.loading import load_model
     from wordlight.viz.formats import RENDERERS, renderer_for, write
 

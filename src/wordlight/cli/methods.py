@@ -13,15 +13,22 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from wordlight.methods import LAYER_METHODS, METHODS
+    from wordlight.methods import LAYER_METHODS, METHODS, describe_parameters
 
     for name, cls in METHODS.items():
         print(f"{name}: {cls.summary}")
-        for f in dataclasses.fields(cls):
-            print(f"    {f.name} = {f.default!r}")
+        for parameter in describe_parameters(cls):
+            print(f"    {parameter.describe()}")
+    aliases = ", ".join(f"{old} = {new}" for old, new in METHODS.aliases.items())
+    if aliases:
+        print(f"(older names still accepted: {aliases})")
     print("\nlayer methods (`wordlight layers --method NAME`):")
     for name, layer_cls in LAYER_METHODS.items():
         print(f"{name}: {layer_cls.summary}")
-        for f in dataclasses.fields(layer_cls):
-            print(f"    {f.name} = {f.default!r}")
+        described = describe_parameters(layer_cls)
+        for parameter in described:
+            print(f"    {parameter.describe()}")
+        for f in dataclasses.fields(layer_cls):  # a wrapped method: its parameters are above
+            if f.name not in {p.name for p in described}:
+                print(f"    {f.name} = {f.type}(...)  (wrapped; set its parameters above)")
     return 0

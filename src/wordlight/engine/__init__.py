@@ -27,6 +27,7 @@ from wordlight.engine.budget import (
 )
 from wordlight.engine.passes import (
     OUTPUTS,
+    Output,
     class_outputs,
     forward_outputs,
     outputs_and_gradients,
@@ -73,6 +74,7 @@ __all__ = [
     "INHERIT",
     "OUTPUTS",
     "Callback",
+    "Output",
     "PassKind",
     "Plan",
     "Progress",

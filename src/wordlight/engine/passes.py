@@ -4,6 +4,7 @@ respect to the input embeddings, in row chunks of at most a row budget of tokens
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Literal, get_args
 
 import torch
 from torch import Tensor
@@ -11,7 +12,8 @@ from torch import Tensor
 from wordlight.errors import ModelError
 from wordlight.models.protocol import TextClassifier
 
-OUTPUTS = ("probability", "logit")
+Output = Literal["probability", "logit"]  # what a method explains: the probability or the logit
+OUTPUTS: tuple[str, ...] = get_args(Output)
 
 
 def class_outputs(logits: Tensor, output: str) -> Tensor:

@@ -197,7 +197,7 @@ def compare(
     per text, per unit of ``level``) are given, ``PLAUSIBILITY_METRICS``.
     ``max_batch_tokens`` caps every pass: the explaining and the evaluation.
     """
-    from wordlight.api import make_explainer
+    from wordlight.methods import make_explainer
     from wordlight.models.loading import load_model
 
     texts = check_texts(texts)

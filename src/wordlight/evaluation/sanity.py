@@ -117,7 +117,7 @@ def model_randomization(
     progress: bool | None = False,
 ) -> SanityResult:
     """Cascading model-parameter randomisation on a copy of ``model``; see the module doc."""
-    from wordlight.api import make_explainer
+    from wordlight.methods import make_explainer
     from wordlight.models.loading import load_model
 
     explainer = make_explainer(method)
@@ -156,7 +156,7 @@ def label_randomization(
     """Re-initialise the head of a copy, re-fit it (head only, full-batch Adam for ``epochs``
     steps, cross-entropy) on ``texts`` with shuffled ``labels``, and compare the explanations of
     ``explain_texts`` (default: ``texts``) from the two models."""
-    from wordlight.api import make_explainer
+    from wordlight.methods import make_explainer
     from wordlight.models.loading import load_model
 
     explainer = make_explainer(method)

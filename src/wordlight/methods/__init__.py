@@ -1,4 +1,5 @@
-"""Attribution methods, one file each. Adding one: write the file, add it to METHODS, test it."""
+"""Attribution methods, one file each. Adding one: write the file, add it to the registry
+(``methods/registry.py``), test it (docs/adding-a-method.md)."""
 
 from __future__ import annotations
 
@@ -15,19 +16,22 @@ from wordlight.methods.layer_integrated_gradients import LayerIntegratedGradient
 from wordlight.methods.leave_one_out import LeaveOneOut
 from wordlight.methods.lime import Lime
 from wordlight.methods.occlusion import Occlusion
+from wordlight.methods.perturbation_base import PerturbationExplainer
+from wordlight.methods.registry import (
+    LAYER_METHODS,
+    METHODS,
+    Parameter,
+    Registry,
+    configure,
+    describe_parameters,
+    get_layer_method,
+    get_method,
+    lookup,
+    make_explainer,
+    make_layer_method,
+    make_method,
+)
 from wordlight.methods.saliency import Saliency
-
-METHODS: dict[str, type[Explainer]] = {
-    cls.name: cls
-    for cls in (
-        *(Saliency, GradientXInput, IntegratedGradients, Information),
-        *(Lime, KernelShap, Occlusion, LeaveOneOut),
-    )
-}
-# Layer methods: scores at every encoder layer, one LayerExplanation per text (`wordlight layers`)
-LAYER_METHODS: dict[str, type[LayerMethod]] = {
-    cls.name: cls for cls in (LayerIntegratedGradients, LayerConductance, LayerInformation)
-}
 
 __all__ = [
     "LAYER_METHODS",
@@ -45,6 +49,17 @@ __all__ = [
     "LeaveOneOut",
     "Lime",
     "Occlusion",
+    "Parameter",
+    "PerturbationExplainer",
     "PerturbationWarning",
+    "Registry",
     "Saliency",
+    "configure",
+    "describe_parameters",
+    "get_layer_method",
+    "get_method",
+    "lookup",
+    "make_explainer",
+    "make_layer_method",
+    "make_method",
 ]

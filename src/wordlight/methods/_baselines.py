@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import torch
 from torch import Tensor
 
@@ -9,8 +11,10 @@ from wordlight.engine.windows import WindowBatch
 from wordlight.errors import InputError
 from wordlight.models.protocol import TextClassifier
 
-BASELINES = ("pad", "mask", "zero")
-TOKEN_BASELINES = ("pad", "mask")  # baselines that are texts: every layer has activations for them
+Baseline = Literal["pad", "mask", "zero"]
+TokenBaseline = Literal["pad", "mask"]  # baselines that are texts: every layer has activations
+BASELINES: tuple[str, ...] = get_args(Baseline)
+TOKEN_BASELINES: tuple[str, ...] = get_args(TokenBaseline)
 
 
 def baseline_embeddings(model: TextClassifier, batch: WindowBatch, kind: str) -> Tensor:

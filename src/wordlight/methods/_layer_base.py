@@ -14,17 +14,21 @@ import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import torch
 from torch import Tensor
 
 from wordlight import engine
-from wordlight.engine import OUTPUTS, ProgressOption, Target, WindowBatch, resolve_targets
-from wordlight.errors import InputError, ModelError, one_of
-from wordlight.methods._baselines import TOKEN_BASELINES
-from wordlight.methods._quadrature import RULES
+from wordlight.checks import bounded, check_fields, check_range
+from wordlight.engine import ProgressOption, Target, WindowBatch, resolve_targets
+from wordlight.errors import InputError, ModelError
+from wordlight.methods._baselines import TokenBaseline
+from wordlight.methods._quadrature import Rule
+from wordlight.methods.base import (
+    Output,
+)
 from wordlight.models.protocol import Encoding, LayeredClassifier, TextClassifier
 from wordlight.results import LayerExplanation, Token
 
@@ -47,14 +51,12 @@ class LayerMethod(ABC):
     first_layer: ClassVar[int] = 0  # the lowest layer the method can explain
 
     layers: tuple[int, ...] | None = None  # None: every layer the method can explain
-    output: str = "probability"
-    max_batch_tokens: int | None = None
+    output: Output = "probability"
+    max_batch_tokens: int | None = bounded(None, low=1, integer=True)
     keep_dims: bool = False  # keep the per-dimension values (for distribution plots)
 
     def __post_init__(self) -> None:
-        if self.output not in OUTPUTS:
-            raise one_of("output", self.output, OUTPUTS)
-        engine.check_budget(self.max_batch_tokens)
+        check_fields(self)  # every field's declared choices (Literal) and range (bounded)
         if self.layers is not None:
             object.__setattr__(self, "layers", tuple(self.layers))
             if not self.layers:
@@ -206,19 +208,11 @@ class LayerPathMethod(LayerMethod, ABC):
     MIN_STEPS: ClassVar[int] = 1
     AUTO_STEPS: ClassVar[bool] = False  # whether n_steps="auto" is offered
 
-    n_steps: int | str = 50
-    rule: str = "gausslegendre"
-    baseline: str = "pad"
+    n_steps: int | Literal["auto"] = 50  # "auto" where AUTO_STEPS
+    rule: Rule = "gausslegendre"
+    baseline: TokenBaseline = "pad"
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.rule not in RULES:
-            raise one_of("rule", self.rule, RULES)
-        if self.baseline not in TOKEN_BASELINES:
-            raise one_of("baseline", self.baseline, TOKEN_BASELINES)
-        n = self.n_steps
-        if n == "auto" and self.AUTO_STEPS:
-            return
-        if isinstance(n, bool) or not isinstance(n, int) or n < self.MIN_STEPS:
-            auto = " or 'auto'" if self.AUTO_STEPS else ""
-            raise InputError(f"n_steps must be an integer >= {self.MIN_STEPS}{auto}, got {n!r}")
+        auto = ("auto",) if self.AUTO_STEPS else ()
+        check_range("n_steps", self.n_steps, low=self.MIN_STEPS, integer=True, also=auto)

@@ -20,7 +20,7 @@ from torch import Tensor
 from wordlight import engine
 from wordlight.engine import WindowBatch, forward_outputs
 from wordlight.engine.budget import CPU_FORWARD_BUDGET
-from wordlight.errors import InputError, one_of
+from wordlight.errors import InputError
 from wordlight.methods.base import Explainer
 from wordlight.models.protocol import TextClassifier
 
@@ -32,18 +32,6 @@ __all__ = ["CPU_FORWARD_BUDGET"]  # measured and defined in wordlight.engine.bud
 
 class PerturbationWarning(UserWarning):
     """A perturbation result that is valid but weak: too few samples, a flat model output."""
-
-
-def check_options(level: str, replace: str) -> None:
-    if level not in LEVELS:
-        raise one_of("level", level, LEVELS)
-    if replace not in REPLACEMENTS:
-        raise one_of("replace", replace, REPLACEMENTS)
-
-
-def check_count(name: str, value: object, least: int = 1) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise InputError(f"{name} must be an integer >= {least}, got {value!r}")
 
 
 @dataclass(frozen=True)

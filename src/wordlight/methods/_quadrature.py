@@ -8,21 +8,27 @@ integration reuses all gradients it has already computed.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal, get_args
 
 import numpy as np
 
-RULES = (
+# the fixed-grid rules; a method's ``rule`` field is annotated with this, RULES reads it
+Rule = Literal[
     "gausslegendre",
     "clenshaw_curtis",
     "riemann_left",
     "riemann_right",
     "riemann_middle",
     "riemann_trapezoid",
-)
+]
+RULES: tuple[str, ...] = get_args(Rule)
 
 
 NESTED = ("clenshaw_curtis", "riemann_trapezoid")
-ADAPTIVE = "adaptive_simpson"  # n_steps="auto" only: locally adaptive panels (_adaptive_quadrature)
+Adaptive = Literal["adaptive_simpson"]
+ADAPTIVE: str = get_args(Adaptive)[
+    0
+]  # n_steps="auto" only: locally adaptive panels (_adaptive_quadrature)
 
 
 def refine(rule: str, n: int) -> int:

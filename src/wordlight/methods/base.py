@@ -19,8 +19,9 @@ import torch
 from torch import Tensor
 
 from wordlight import engine
+from wordlight.checks import bounded, check_fields
 from wordlight.engine import (
-    OUTPUTS,
+    Output,
     Plan,
     ProgressOption,
     Target,
@@ -60,18 +61,15 @@ class Explainer(ABC):
     name: ClassVar[str]
     summary: ClassVar[str]
 
-    output: str = "probability"  # explain the class probability or the raw logit
+    output: Output = "probability"  # explain the class probability or the raw logit
     # rows x tokens in one forward/backward pass, the memory cap; None: the engine's default
     # for the device (wordlight.engine.row_budget)
-    max_batch_tokens: int | None = None
-    window_overlap: float = 0.5  # overlap of the windows that cover a long text
+    max_batch_tokens: int | None = bounded(None, low=1, integer=True)
+    # overlap of the windows that cover a long text
+    window_overlap: float = bounded(0.5, low=0, high=1, high_open=True)
 
     def __post_init__(self) -> None:
-        if self.output not in OUTPUTS:
-            raise one_of("output", self.output, OUTPUTS)
-        engine.check_budget(self.max_batch_tokens)
-        if not 0.0 <= self.window_overlap < 1.0:
-            raise InputError(f"window_overlap must be in [0, 1), got {self.window_overlap}")
+        check_fields(self)  # every field's declared choices (Literal) and range (bounded)
 
     @abstractmethod
     def attribute(self, model: TextClassifier, batch: WindowBatch, targets: Tensor) -> Attribution:

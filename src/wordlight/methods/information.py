@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from wordlight.checks import bounded
 from wordlight.engine.passes import width_chunks
 from wordlight.engine.windows import WindowBatch
 from wordlight.errors import InputError, ModelError
@@ -52,16 +53,19 @@ class Information(Explainer):
     summary: ClassVar[str] = "information hidden layer k keeps about each word, log(scale/sigma)"
 
     layer: int = -1  # 1..n_layers, or -1 for the last
-    rate: float = 0.1
-    scale: float = 0.5  # the largest σ (in the units of the embedding block's output)
+    rate: float = bounded(0.1, low=0, low_open=True)
+    # the largest σ (in the units of the embedding block's output)
+    scale: float = bounded(0.5, low=0, low_open=True)
     normalised: bool = True
-    samples: int = 8  # noise draws per step
-    lr: float = 0.5  # the step as a fraction of the Newton step (Adam's lr when published)
-    max_iterations: int = 2000
-    tolerance: float = 0.02  # stop when the standard error of every log σ is below tolerance/2
+    samples: int = bounded(8, low=1, integer=True)  # noise draws per step
+    # the step as a fraction of the Newton step, in (0, 1] (Adam's lr when published)
+    lr: float = bounded(0.5, low=0, low_open=True)
+    max_iterations: int = bounded(2000, low=1, integer=True)
+    # stop when the standard error of every log σ is below tolerance/2
+    tolerance: float = bounded(0.02, low=0, low_open=True)
     seed: int = 0
-    regularization: str = "movies"
-    regularization_size: int = 256
+    regularization: str = "movies"  # a data set name, a text file, or "self"
+    regularization_size: int = bounded(256, low=2, integer=True)
     cache_dir: str | None = None  # also keep the regularization here (.safetensors)
     published: bool = False
 
@@ -69,14 +73,8 @@ class Information(Explainer):
         super().__post_init__()
         if isinstance(self.layer, bool) or not isinstance(self.layer, int) or self.layer == 0:
             raise InputError(f"layer must be 1, 2, ... or -1 for the last, got {self.layer!r}")
-        for name, low in (("rate", 0), ("scale", 0), ("lr", 0), ("tolerance", 0)):
-            if not getattr(self, name) > low:
-                raise InputError(f"{name} must be > {low}, got {getattr(self, name)}")
         if not self.published and self.lr > 1:
             raise InputError(f"lr is the fraction of a Newton step, in (0, 1]; got {self.lr}")
-        for name, low in (("samples", 1), ("max_iterations", 1), ("regularization_size", 2)):
-            if getattr(self, name) < low:
-                raise InputError(f"{name} must be >= {low}, got {getattr(self, name)}")
 
     def settings(self) -> FitSettings:
         return FitSettings(

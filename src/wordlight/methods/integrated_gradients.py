@@ -11,17 +11,18 @@ Clenshaw-Curtis or trapezoid grid (``rule=``), which also reuses every gradient 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import torch
 from torch import Tensor
 
+from wordlight.checks import bounded, check_choice, check_range
 from wordlight.engine.passes import forward_outputs, outputs_and_gradients, width_chunks
 from wordlight.engine.windows import WindowBatch
-from wordlight.errors import InputError, one_of
+from wordlight.errors import InputError
 from wordlight.methods._adaptive_quadrature import integrate_adaptive
-from wordlight.methods._baselines import BASELINES, baseline_embeddings
-from wordlight.methods._quadrature import ADAPTIVE, NESTED, RULES, nodes, refine
+from wordlight.methods._baselines import Baseline, baseline_embeddings
+from wordlight.methods._quadrature import ADAPTIVE, NESTED, RULES, Adaptive, Rule, nodes, refine
 from wordlight.methods.base import Attribution, Explainer
 from wordlight.models.protocol import TextClassifier
 
@@ -31,34 +32,33 @@ class IntegratedGradients(Explainer):
     name: ClassVar[str] = "integrated_gradients"
     summary: ClassVar[str] = "path integral of gradients from a baseline text; sums to f(x)-f(x')"
 
-    n_steps: int | str = 50  # an int, or "auto" (adaptive, per text)
-    rule: str | None = None  # None: gausslegendre for a fixed n_steps, adaptive_simpson for "auto"
-    baseline: str = "pad"
-    tolerance: float = 0.01  # "auto": |delta| <= tolerance * |f(x) - f(x')| ...
-    atol: float = 1e-6  # ... or <= atol when that is larger: a zero gap does not ask the impossible
-    min_steps: int = 5  # "auto": points of the first grid (at least)
-    max_steps: int = 513  # "auto": the most points one text may get
+    # an int, or "auto" (adaptive, per text); nested rules need 2 or more
+    n_steps: int | Literal["auto"] = bounded(50, low=1, integer=True)
+    rule: Rule | Adaptive | None = (
+        None  # None: gausslegendre for a fixed n_steps, adaptive for "auto"
+    )
+    baseline: Baseline = "pad"
+    # "auto": |delta| <= tolerance * |f(x) - f(x')| ...
+    tolerance: float = bounded(0.01, low=0, low_open=True)
+    # ... or <= atol when that is larger: a zero gap does not ask the impossible
+    atol: float = bounded(1e-6, low=0)
+    min_steps: int = bounded(5, low=1, integer=True)  # "auto": points of the first grid
+    max_steps: int = bounded(513, low=1, integer=True)  # "auto": the most points of one text
 
     def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.rule is not None and self.rule not in (*RULES, ADAPTIVE):
-            raise one_of("rule", self.rule, (*RULES, ADAPTIVE))
+        if self.rule is not None:  # before n_steps: its least value depends on the rule
+            check_choice("rule", self.rule, (*RULES, ADAPTIVE))
+        least = 2 if self.resolved_rule in (*NESTED, ADAPTIVE) else 1
+        if self.n_steps != "auto":
+            check_range(
+                "n_steps", self.n_steps, low=least, integer=True, also=("auto",),
+                context=f"for rule {self.resolved_rule!r}",
+            )  # fmt: skip
+        super().__post_init__()  # the declared choices and ranges of every field
         if self.rule == ADAPTIVE and self.n_steps != "auto":
             raise InputError(
                 f"rule {ADAPTIVE!r} chooses its own points: use it with n_steps='auto'"
             )
-        if self.baseline not in BASELINES:
-            raise one_of("baseline", self.baseline, BASELINES)
-        least = 2 if self.resolved_rule in (*NESTED, ADAPTIVE) else 1
-        if self.n_steps != "auto":
-            if isinstance(self.n_steps, bool) or not isinstance(self.n_steps, int):
-                raise InputError(f"n_steps must be an integer or 'auto', got {self.n_steps!r}")
-            if self.n_steps < least:
-                raise InputError(
-                    f"n_steps must be >= {least} for rule {self.rule!r}, got {self.n_steps}"
-                )
-        if not self.tolerance > 0:
-            raise InputError(f"tolerance must be > 0, got {self.tolerance}")
         if not least <= self.min_steps <= self.max_steps:
             raise InputError(
                 f"need {least} <= min_steps <= max_steps, got {self.min_steps} and {self.max_steps}"

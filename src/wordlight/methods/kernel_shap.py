@@ -19,41 +19,35 @@ from typing import ClassVar
 import torch
 from torch import Tensor
 
+from wordlight.checks import bounded
 from wordlight.engine.windows import WindowBatch
 from wordlight.methods._perturb import (
-    check_count,
-    check_options,
     features,
     forward_budget,
     perturbed_outputs,
     replacement_id,
     warn,
 )
-from wordlight.methods.base import Attribution, Explainer
+from wordlight.methods.base import Attribution
+from wordlight.methods.perturbation_base import PerturbationExplainer
 from wordlight.models.protocol import TextClassifier
 
 
 @dataclass(frozen=True, kw_only=True)
-class KernelShap(Explainer):
-    name: ClassVar[str] = "shap"
+class KernelShap(PerturbationExplainer):
+    name: ClassVar[str] = "kernel_shap"
     summary: ClassVar[str] = "KernelSHAP: Shapley values of words; sums to f(x) - f(all masked)"
 
-    n_samples: int = 512  # coalitions per text window (exact Shapley values when 2^F - 2 fit)
+    # coalitions per text window (exact Shapley values when 2^F - 2 fit)
+    n_samples: int = bounded(512, low=1, integer=True)
     seed: int = 0
-    level: str = "word"  # "word": whole words (all their subword tokens); "token"
-    replace: str = "auto"  # id of a removed token: "mask" ([MASK]), "pad"; "auto": mask if any
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        check_count("n_samples", self.n_samples)
-        check_options(self.level, self.replace)
 
     def attribute(self, model: TextClassifier, batch: WindowBatch, targets: Tensor) -> Attribution:
         feats = features(model, batch, self.level)
         if self.n_samples < feats.most:
             warn(
-                f"shap: {self.n_samples} samples for up to {feats.most} features; the Shapley "
-                f"values are poorly determined, raise n_samples to at least {feats.most}"
+                f"{self.name}: {self.n_samples} samples for up to {feats.most} features; the "
+                f"Shapley values are poorly determined, raise n_samples to at least {feats.most}"
             )
         coalitions = [self.coalitions(n) for n in feats.counts]
         rows, blocks = [], []

@@ -20,6 +20,7 @@ from typing import ClassVar
 import torch
 from torch import Tensor
 
+from wordlight.checks import bounded
 from wordlight.engine.passes import class_outputs, width_chunks
 from wordlight.engine.windows import WindowBatch
 from wordlight.methods._baselines import baseline_ids
@@ -32,6 +33,8 @@ from wordlight.models.protocol import LayeredClassifier
 class LayerConductance(LayerPathMethod):
     name: ClassVar[str] = "layer_conductance"
     summary: ClassVar[str] = "conductance of each layer along the input path (Captum's)"
+
+    n_steps: int = bounded(50, low=1, integer=True)  # the path's intervals (n_steps + 1 points)
 
     def attribute_layers(
         self, model: LayeredClassifier, batch: WindowBatch, targets: Tensor, rows: tuple[int, ...]

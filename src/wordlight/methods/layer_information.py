@@ -7,12 +7,19 @@ score_{k,i} = log(scale/σ_{k,i}) >= 0, the information layer k keeps about toke
 (K the hidden size, saved in the params): see :func:`information_loss`. Special tokens are not
 perturbed, so they have no score (NaN). With ``normalised=True`` (the default) the entropy
 weight is the same at every layer, so the rows compare.
+
+A ``LayerInformation`` wraps an :class:`Information` (its field ``information``) and runs it at
+each layer, so every hyperparameter of the information method (``lr``, ``cache_dir``,
+``published`` ...) applies per layer. They can be given directly as keywords too:
+``LayerInformation(rate=0.2, layers=(1, 2))`` is
+``LayerInformation(information=Information(rate=0.2), layers=(1, 2))``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
@@ -26,36 +33,50 @@ from wordlight.methods.information import Information
 from wordlight.models.protocol import LayeredClassifier, TextClassifier
 from wordlight.results import LayerExplanation
 
+# the fields of Information a layer method sets itself (the layer, per row) or owns
+_OWN = ("layer", "output", "max_batch_tokens", "window_overlap")
+FORWARDED: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(Information) if f.name not in _OWN
+)
 
-@dataclass(frozen=True, kw_only=True)
+
+@dataclass(frozen=True, kw_only=True, init=False)
 class LayerInformation(LayerMethod):
+    """The information method at every layer; keywords in ``FORWARDED`` go to ``information``."""
+
     name: ClassVar[str] = "information"
     summary: ClassVar[str] = "information each layer keeps about each word, log(scale/sigma)"
     first_layer: ClassVar[int] = 1
 
-    # the information method's hyperparameters (see Information)
-    rate: float = 0.1
-    scale: float = 0.5
-    normalised: bool = True
-    samples: int = 8
-    max_iterations: int = 2000
-    tolerance: float = 0.02
-    seed: int = 0
-    regularization: str = "movies"
-    regularization_size: int = 256
+    information: Information = field(default_factory=Information)  # run at each layer
 
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.at_layer(1)  # the information method validates its own hyperparameters
+    def __init__(self, *, information: Information | None = None, **params: Any) -> None:
+        forwarded = {k: params.pop(k) for k in list(params) if k in FORWARDED}
+        own = {f.name: f for f in dataclasses.fields(LayerMethod)}
+        unknown = [k for k in params if k not in own]
+        if unknown:
+            names = ", ".join([*own, "information", *FORWARDED])
+            raise InputError(
+                f"information has no parameter {unknown[0]!r}; its parameters are: {names}"
+            )
+        for name, f in own.items():
+            default = f.default_factory() if callable(f.default_factory) else f.default
+            object.__setattr__(self, name, params.get(name, default))
+        inner = dataclasses.replace(information or Information(), **forwarded)
+        object.__setattr__(self, "information", inner)
+        self.__post_init__()
 
     def at_layer(self, layer: int) -> Information:
-        return Information(
-            layer=layer, rate=self.rate, scale=self.scale, normalised=self.normalised,
-            samples=self.samples, max_iterations=self.max_iterations, tolerance=self.tolerance,
-            seed=self.seed, regularization=self.regularization,
-            regularization_size=self.regularization_size, output=self.output,
+        """The wrapped Information at ``layer``, with this method's output and row budget."""
+        return dataclasses.replace(
+            self.information, layer=layer, output=self.output,
             max_batch_tokens=self.max_batch_tokens,
         )  # fmt: skip
+
+    def params(self) -> dict[str, Any]:
+        """Flat, as saved in results: the layer method's fields and the forwarded ones."""
+        out = {k: v for k, v in super().params().items() if k != "information"}
+        return {**out, **{k: getattr(self.information, k) for k in FORWARDED}}
 
     def attribute_layers(
         self, model: LayeredClassifier, batch: WindowBatch, targets: Tensor, rows: tuple[int, ...]

@@ -25,11 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import torch
 from torch import Tensor
 
+from wordlight.checks import bounded
 from wordlight.engine.passes import class_outputs, width_chunks
 from wordlight.engine.windows import WindowBatch
 from wordlight.errors import InputError
@@ -48,15 +49,15 @@ class LayerIntegratedGradients(LayerPathMethod):
     MIN_STEPS: ClassVar[int] = 2
     AUTO_STEPS: ClassVar[bool] = True
 
-    tolerance: float = 0.01  # "auto": |delta| <= max(tolerance * |f(x) - f(x')|, atol) per layer
-    atol: float = 1e-6
-    min_steps: int = 5  # "auto": points of the first grid
-    max_steps: int = 513  # "auto": the most points one layer of one text may get
+    n_steps: int | Literal["auto"] = bounded(50, low=2, integer=True)  # "auto": per layer
+    # "auto": |delta| <= max(tolerance * |f(x) - f(x')|, atol) per layer
+    tolerance: float = bounded(0.01, low=0, low_open=True)
+    atol: float = bounded(1e-6, low=0)
+    min_steps: int = bounded(5, low=2, integer=True)  # "auto": points of the first grid
+    max_steps: int = bounded(513, low=2, integer=True)  # "auto": the most points of one layer
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if not self.tolerance > 0:
-            raise InputError(f"tolerance must be > 0, got {self.tolerance}")
         if not 2 <= self.min_steps <= self.max_steps:
             raise InputError(
                 f"need 2 <= min_steps <= max_steps, got {self.min_steps} and {self.max_steps}"

@@ -9,27 +9,20 @@ from torch import Tensor
 
 from wordlight.engine.windows import WindowBatch
 from wordlight.methods._perturb import (
-    check_options,
     features,
     forward_budget,
     removal_scores,
     replacement_id,
 )
-from wordlight.methods.base import Attribution, Explainer
+from wordlight.methods.base import Attribution
+from wordlight.methods.perturbation_base import PerturbationExplainer
 from wordlight.models.protocol import TextClassifier
 
 
 @dataclass(frozen=True, kw_only=True)
-class LeaveOneOut(Explainer):
+class LeaveOneOut(PerturbationExplainer):
     name: ClassVar[str] = "leave_one_out"
     summary: ClassVar[str] = "output drop when one word/token is masked; one pass per word"
-
-    level: str = "word"  # "word": whole words (all their subword tokens); "token"
-    replace: str = "auto"  # id of a removed token: "mask" ([MASK]), "pad"; "auto": mask if any
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        check_options(self.level, self.replace)
 
     def attribute(self, model: TextClassifier, batch: WindowBatch, targets: Tensor) -> Attribution:
         feats = features(model, batch, self.level)

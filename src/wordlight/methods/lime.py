@@ -18,42 +18,33 @@ from typing import ClassVar
 import torch
 from torch import Tensor
 
+from wordlight.checks import bounded
 from wordlight.engine.windows import WindowBatch
-from wordlight.errors import InputError
 from wordlight.methods._perturb import (
     Features,
-    check_count,
-    check_options,
     features,
     forward_budget,
     perturbed_outputs,
     replacement_id,
     warn,
 )
-from wordlight.methods.base import Attribution, Explainer
+from wordlight.methods.base import Attribution
+from wordlight.methods.perturbation_base import PerturbationExplainer
 from wordlight.models.protocol import TextClassifier
 
 
 @dataclass(frozen=True, kw_only=True)
-class Lime(Explainer):
+class Lime(PerturbationExplainer):
     name: ClassVar[str] = "lime"
     summary: ClassVar[str] = "weighted linear surrogate over word presence on masked samples"
 
-    n_samples: int = 1000  # model evaluations per text window, the text itself included
-    kernel_width: float = 25.0  # of the exponential kernel on cosine distance x 100
-    ridge: float = 1.0  # L2 penalty of the surrogate (the lime package's Ridge(alpha=1))
+    # model evaluations per text window, the text itself included
+    n_samples: int = bounded(1000, low=2, integer=True)
+    # of the exponential kernel on cosine distance x 100
+    kernel_width: float = bounded(25.0, low=0, low_open=True)
+    # L2 penalty of the surrogate (the lime package's Ridge(alpha=1))
+    ridge: float = bounded(1.0, low=0)
     seed: int = 0
-    level: str = "word"  # "word": whole words (all their subword tokens); "token"
-    replace: str = "auto"  # id of a removed token: "mask" ([MASK]), "pad"; "auto": mask if any
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        check_count("n_samples", self.n_samples, least=2)
-        check_options(self.level, self.replace)
-        if not self.kernel_width > 0:
-            raise InputError(f"kernel_width must be > 0, got {self.kernel_width}")
-        if not self.ridge >= 0:
-            raise InputError(f"ridge must be >= 0, got {self.ridge}")
 
     def attribute(self, model: TextClassifier, batch: WindowBatch, targets: Tensor) -> Attribution:
         feats = features(model, batch, self.level)

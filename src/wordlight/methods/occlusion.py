@@ -9,34 +9,26 @@ from typing import ClassVar
 
 from torch import Tensor
 
+from wordlight.checks import bounded
 from wordlight.engine.windows import WindowBatch
 from wordlight.methods._perturb import (
-    check_count,
-    check_options,
     features,
     forward_budget,
     removal_scores,
     replacement_id,
 )
-from wordlight.methods.base import Attribution, Explainer
+from wordlight.methods.base import Attribution
+from wordlight.methods.perturbation_base import PerturbationExplainer
 from wordlight.models.protocol import TextClassifier
 
 
 @dataclass(frozen=True, kw_only=True)
-class Occlusion(Explainer):
+class Occlusion(PerturbationExplainer):
     name: ClassVar[str] = "occlusion"
     summary: ClassVar[str] = "mean output drop when a sliding window of words/tokens is masked"
 
-    window: int = 3  # features (words or tokens) masked together
-    stride: int = 1
-    level: str = "word"  # "word": whole words (all their subword tokens); "token"
-    replace: str = "auto"  # id of a removed token: "mask" ([MASK]), "pad"; "auto": mask if any
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        check_count("window", self.window)
-        check_count("stride", self.stride)
-        check_options(self.level, self.replace)
+    window: int = bounded(3, low=1, integer=True)  # features (words or tokens) masked together
+    stride: int = bounded(1, low=1, integer=True)
 
     def attribute(self, model: TextClassifier, batch: WindowBatch, targets: Tensor) -> Attribution:
         feats = features(model, batch, self.level)

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from torch import Tensor
 
 from wordlight.engine.passes import outputs_and_gradients
 from wordlight.engine.windows import WindowBatch
-from wordlight.errors import one_of
 from wordlight.methods.base import Attribution, Explainer
 from wordlight.models.protocol import TextClassifier
-
-NORMS = ("l2", "signed")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,12 +21,7 @@ class Saliency(Explainer):
     name: ClassVar[str] = "saliency"
     summary: ClassVar[str] = "gradient of the output w.r.t. each token embedding (L2 or signed)"
 
-    norm: str = "l2"
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.norm not in NORMS:
-            raise one_of("norm", self.norm, NORMS)
+    norm: Literal["l2", "signed"] = "l2"
 
     def attribute(self, model: TextClassifier, batch: WindowBatch, targets: Tensor) -> Attribution:
         x = model.embed(batch.ids).detach()

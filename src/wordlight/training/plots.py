@@ -7,18 +7,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from wordlight.errors import InputError
+from wordlight.checks import require
 
 
 def _pyplot() -> Any:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise InputError("plots need matplotlib: pip install 'wordlight[viz]'") from None
-    return plt
+    matplotlib = require("matplotlib", "viz")
+    matplotlib.use("Agg", force=False)
+    return require("matplotlib.pyplot", "viz")
 
 
 def confusion_figure(matrix: Sequence[Sequence[int]], label_names: Sequence[str]) -> Any:

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from wordlight.checks import require
 from wordlight.data import TextDataset
 from wordlight.errors import InputError
 from wordlight.models.decoding import predict
@@ -136,13 +137,10 @@ def _regression_baselines(train_set: TextDataset, dataset: TextDataset) -> dict[
 
 
 def _sklearn(task: str) -> tuple[Any, Any, Any]:
-    try:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression, Ridge
-        from sklearn.pipeline import make_pipeline
-    except ImportError:
-        raise InputError(
-            "the baselines need scikit-learn: pip install 'wordlight[train]'"
-        ) from None
+    require("sklearn", "train")
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.pipeline import make_pipeline
+
     model = Ridge if task == "regression" else LogisticRegression
     return model, make_pipeline, TfidfVectorizer

@@ -7,15 +7,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from wordlight.errors import InputError
+from wordlight.checks import require
 
 
 class TensorBoardLogger:
     def __init__(self, log_dir: str | Path, label_names: Sequence[str]) -> None:
-        try:
-            from torch.utils.tensorboard import SummaryWriter
-        except ImportError:
-            raise InputError("TensorBoard logging needs: pip install 'wordlight[train]'") from None
+        require("tensorboard", "train")
+        from torch.utils.tensorboard import SummaryWriter
+
         self.label_names = tuple(label_names)
         self.writer = SummaryWriter(log_dir=str(log_dir))
 
