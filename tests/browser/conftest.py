@@ -21,7 +21,11 @@ CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser")
 
 def chromium_path() -> str | None:
     for name in CANDIDATES:
-        found = shutil.which(name) if not name.startswith("/") else (name if Path(name).exists() else None)
+        found = (
+            shutil.which(name)
+            if not name.startswith("/")
+            else (name if Path(name).exists() else None)
+        )
         if found:
             return found
     return None

@@ -20,8 +20,8 @@ ROWS = (
 
 
 def linear_classifier():
-    """logit_c = sum_t E[id_t] . W_c + b_c over the words of the text (no [CLS] prefix), so IG
-    with output="logit" and a pad baseline gives token t exactly (E[id_t] - E[pad]) . W_c."""
+    """logit_c = sum_t E[id_t] . W_c + b_c over [cls] and the words of the text, so IG with
+    output="logit" and a pad baseline gives word token t exactly (E[id_t] - E[pad]) . W_c."""
     from wordlight import TorchClassifier, WhitespaceTokenizer
 
     vocab = {"[pad]": 0, "[unk]": 1, "[cls]": 2, "[mask]": 3}

@@ -16,7 +16,7 @@ def add_parser(sub: Any) -> None:
                    help="a built-in model, or NAME=DIR for a model directory (repeatable; "
                    "default: the built-in 'default')")  # fmt: skip
     p.add_argument("--data", "-d", action="append", default=[], metavar="NAME[=FILE]",
-                   help="a built-in data set (its test split), FILE, or NAME=FILE (repeatable)")  # fmt: skip
+                   help="built-in set (test split), FILE or NAME=FILE (repeatable)")  # fmt: skip
     p.add_argument("--host", default="127.0.0.1",
                    help="address to bind (default 127.0.0.1: this machine only)")  # fmt: skip
     p.add_argument("--port", type=int, default=8000)
@@ -47,6 +47,13 @@ def declared(items: list[str], kind: str, default: list[str]) -> dict[str, str]:
     return out
 
 
+def host_warning(host: str) -> str | None:
+    """The warning for an address other machines can reach; None for this machine only."""
+    if host in LOCAL_HOSTS:
+        return None
+    return f"binding to {host}: other machines can reach this app, and it has no login"
+
+
 def run(args: argparse.Namespace) -> int:
     from wordlight.errors import InputError
 
@@ -66,12 +73,14 @@ def run(args: argparse.Namespace) -> int:
     if args.workers:
         settings["batch_workers"] = args.workers
     app = create_app(models, data, **settings)
-    if args.host not in LOCAL_HOSTS:
-        print(
-            f"wordlight: warning: binding to {args.host}: other machines can reach this app; "
-            "it has no login",
-            file=sys.stderr,
-        )
+    state = app.state.wordlight
+    for name in models:  # load every declared model now: a bad one fails before serving
+        state.model(name)
+    for name in data:
+        state.dataset(name)
+    warning = host_warning(args.host)
+    if warning:
+        print(f"wordlight: warning: {warning}", file=sys.stderr)
     print(f"wordlight app on http://{args.host}:{args.port}/ (Ctrl-C stops it)", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

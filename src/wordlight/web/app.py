@@ -42,7 +42,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        state.close()
+        state.jobs.cancel_all()  # running jobs stop at their next chunk
 
     app = FastAPI(
         title="wordlight",

@@ -19,6 +19,7 @@ RETRY_AFTER_S = 1
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": what}
     for code, what in (
+        (400, "the body is not readable JSON"),
         (404, "unknown model, method, data set, row or job"),
         (409, "the job has not finished"),
         (413, "text or body over the cap"),

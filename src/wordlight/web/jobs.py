@@ -116,6 +116,11 @@ class JobManager:
             job.state = "cancelled"
         return job
 
+    def cancel_all(self) -> None:
+        for job in list(self._jobs.values()):
+            if job.state in ("queued", "running"):
+                self.cancel(job.id)
+
     def shutdown(self) -> None:
         for job in list(self._jobs.values()):
             job.cancel_event.set()

@@ -89,9 +89,7 @@ def _coerce(spec: Mapping[str, Any], value: Any) -> Any:
                 return False
             raise ValueError
         if kind == "int" or (kind == "int_or_none" and value is not None):
-            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-                raise ValueError
-            return int(value)
+            return _int(value)
         if kind == "float":
             if isinstance(value, bool):
                 raise ValueError
@@ -100,11 +98,7 @@ def _coerce(spec: Mapping[str, Any], value: Any) -> Any:
                 raise ValueError
             return number
         if kind == "int_or_auto":
-            if value == "auto":
-                return "auto"
-            if isinstance(value, bool):
-                raise ValueError
-            return int(value)
+            return "auto" if value == "auto" else _int(value)
     except (TypeError, ValueError, OverflowError):
         raise InputError(f"parameter {name} must be {KIND_WORDS[kind]}, got {value!r}") from None
     text = str(value)
@@ -113,6 +107,12 @@ def _coerce(spec: Mapping[str, Any], value: Any) -> Any:
     if not NAME.match(text):
         raise InputError(f"parameter {name} must be a plain name (letters, digits, _ or -)")
     return text
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError(value)
+    return int(value)
 
 
 def _kind(hint: Any) -> str | None:

@@ -80,7 +80,11 @@ def get_rows(
     page = chosen[offset : offset + limit]
     if filters.model is not None and not filters.needs_predictions:
         preds = _predictions(state, filters.model, name, page, True)
-    return {"dataset": name, "total": len(chosen), "rows": [_row(data, i, preds.get(i)) for i in page]}
+    return {
+        "dataset": name,
+        "total": len(chosen),
+        "rows": [_row(data, i, preds.get(i)) for i in page],
+    }
 
 
 def _predictions(

@@ -71,7 +71,9 @@ def explain_texts(
         hit = state.cache.get((key, text))
         out.append(hit)
         if hit is None:
-            futures[i] = state.batcher.submit(key, text, _runner(classifier, method, values, target))
+            futures[i] = state.batcher.submit(
+                key, text, _runner(classifier, method, values, target)
+            )
     for i, future in futures.items():
         result = future.result()
         state.cache.put((key, texts[i]), result)
@@ -118,9 +120,7 @@ def faithfulness(state: AppState, model: str, explanations: Sequence[Mapping[str
 
     items = [Explanation.from_dict(e) for e in explanations]
     values = evaluate_faithfulness(state.model(model), items, list(FAITHFULNESS), progress=False)
-    return [
-        {m: _finite(values[m][i]) for m in FAITHFULNESS} for i in range(len(items))
-    ]
+    return [{m: _finite(values[m][i]) for m in FAITHFULNESS} for i in range(len(items))]
 
 
 def _finite(x: Any) -> float | None:

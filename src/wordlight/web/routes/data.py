@@ -38,9 +38,7 @@ def rows(
     offset: int = Query(0, ge=0, le=10_000_000),
     limit: int = Query(20, ge=1, le=200),
 ) -> Rows:
-    filters = RowFilter(
-        label, correct, min_confidence, max_confidence, min_words, max_words, model
-    )
+    filters = RowFilter(label, correct, min_confidence, max_confidence, min_words, max_words, model)
     found = get_rows(
         request.app.state.wordlight, name, filters,
         random=random, seed=seed, offset=offset, limit=limit,

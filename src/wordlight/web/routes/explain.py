@@ -53,7 +53,11 @@ def diff(request: Request, body: DiffRequest) -> Any:
     return operations.diff(request.app.state.wordlight, body)
 
 
-@router.post("/render/html", response_class=HTMLResponse)
+HTML_PAGE: dict[int | str, dict[str, Any]] = {200: {"description": "a standalone HTML page",
+                   "content": {"text/html": {"schema": {"type": "string"}}}}}  # fmt: skip
+
+
+@router.post("/render/html", response_model=None, responses=HTML_PAGE)
 def render_html(body: RenderRequest) -> HTMLResponse:
     """A standalone HTML page of explanations (``wordlight.viz`` renders it)."""
     return HTMLResponse(
