@@ -22,6 +22,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--max-text", type=int, default=5000, help="longest text in characters")
     p.add_argument("--workers", type=int, help="batch workers (default: one per 4 cores)")
+    p.add_argument("--threads", type=int, help="torch threads (default: cores / workers)")
+    p.add_argument("--cache-mb", type=float, default=64.0, help="result cache size (0: none)")
     p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
                    help="send CORS headers for this origin (none by default)")  # fmt: skip
     p.set_defaults(run=run)
@@ -72,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
     settings: dict[str, Any] = {"max_text_chars": args.max_text, "cors_origins": tuple(args.cors)}
     if args.workers:
         settings["batch_workers"] = args.workers
+    if args.threads:
+        settings["torch_threads"] = args.threads
+    settings["cache_bytes"] = int(max(args.cache_mb, 0.0) * 2**20)
     app = create_app(models, data, **settings)
     state = app.state.wordlight
     for name in models:  # load every declared model now: a bad one fails before serving
