@@ -260,7 +260,8 @@ def test_the_page_and_its_static_files(client):
     page = client.get("/")
     assert page.status_code == 200 and '<script src="/static/app.js"' in page.text
     assert "http" not in page.text.replace("http-equiv", "")  # no CDN, works offline
-    js = client.get("/static/app.js").text
+    assert '<script src="/static/views.js"' in page.text
+    js = client.get("/static/views.js").text + client.get("/static/app.js").text
     assert "innerHTML" not in js and "insertAdjacentHTML" not in js and "eval(" not in js
     assert "textContent" in js
     assert client.get("/static/app.css").status_code == 200

@@ -144,3 +144,18 @@ def test_rank_agreement_is_spearman():
     got = rank_agreement(explanation(words, x), explanation(words, y))
     assert got == pytest.approx(spearmanr(x, y)[0])
     assert rank_agreement(explanation(["a"], [1.0]), explanation(["a"], [2.0])) is None
+
+
+def test_many_texts_go_in_waves_through_a_small_queue():
+    from tests.web.conftest import build_app
+    from wordlight.web.service import explain_texts
+
+    app = build_app(max_queue=4, max_batch=4)
+    state = app.state.wordlight
+    try:
+        texts = [f"good movie {'fun ' * i}" for i in range(11)]
+        found = explain_texts(state, "linear", "saliency", {}, texts)
+        assert [e["text"] for e in found] == texts
+        assert state.batcher.requests == 11 and state.batcher.batches <= 11
+    finally:
+        state.close()

@@ -188,7 +188,8 @@ def test_full_queue_is_a_quick_503_with_retry_after():
 def test_no_page_renders_html_from_data():
     from importlib import resources
 
-    js = (resources.files("wordlight.web") / "static" / "app.js").read_text(encoding="utf-8")
+    static = resources.files("wordlight.web") / "static"
+    js = "\n".join((static / name).read_text(encoding="utf-8") for name in ("views.js", "app.js"))
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
                  "new Function", "setAttribute(\"style\""):  # fmt: skip
         assert sink not in js, sink

@@ -65,19 +65,16 @@ def explain_texts(
     for text in texts:
         check_text(state, text)
     key = cache_key(model, method, values, target)
-    out: list[dict[str, Any] | None] = []
-    futures = {}
-    for i, text in enumerate(texts):
-        hit = state.cache.get((key, text))
-        out.append(hit)
-        if hit is None:
-            futures[i] = state.batcher.submit(
-                key, text, _runner(classifier, method, values, target)
-            )
-    for i, future in futures.items():
-        result = future.result()
-        state.cache.put((key, texts[i]), result)
-        out[i] = result
+    out: list[dict[str, Any] | None] = [state.cache.get((key, text)) for text in texts]
+    missing = [i for i, hit in enumerate(out) if hit is None]
+    run = _runner(classifier, method, values, target)
+    step = state.config.max_batch  # many texts (a data set's rows) go in batch-sized waves,
+    for first in range(0, len(missing), step):  # so they never fill the bounded queue alone
+        wave = missing[first : first + step]
+        futures = [state.batcher.submit(key, texts[i], run) for i in wave]
+        for i, future in zip(wave, futures, strict=True):
+            out[i] = future.result()
+            state.cache.put((key, texts[i]), out[i])
     return [r for r in out if r is not None]
 
 
