@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 EXTRAS ?= default-model,viz,dev
 LINTED := $(wildcard src tests examples benchmarks)
 
-.PHONY: install demo test test-fast check docs format bench clean
+.PHONY: install demo test test-fast check docs format bench clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,12 +30,17 @@ check: install
 docs: install
 	$(VENV)/bin/mkdocs build --strict -d out/site
 
-test: check docs
-	$(PY) -m pytest -m "not slow"
-	$(PY) -m pytest -m slow
+test: check docs chromium
+	$(PY) -m pytest -m "not slow and not browser"
+	$(PY) -m pytest -m "slow and not browser"
+	$(PY) -m pytest -m browser
 
 test-fast: check
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m "not slow and not browser"
+
+# The browser tests drive Debian's chromium (Playwright's own browser download does not work here)
+chromium:
+	command -v chromium || (apt-get update && apt-get install -y chromium)
 
 format: install
 	$(VENV)/bin/ruff format $(LINTED)

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 # Each module defines ``add_parser(subparsers)`` and ``run(args) -> int``.
-SUBCOMMANDS = ("explain", "methods", "train", "evaluate", "data", "compare", "layers")
+SUBCOMMANDS = ("explain", "methods", "train", "evaluate", "data", "compare", "layers", "app")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,141 @@
+"""The one adapter from a method's dataclass fields to the app's parameter form, and back.
+
+Every method in ``METHODS``/``LAYER_METHODS`` gets a form with no app change. Clients never pass
+a path: parameters that name a file or folder are left out, and a free string must be a plain
+name (letters, digits, ``_``, ``-``). The library validates every value again when it builds
+the method; its one-line InputError becomes a 422.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+from wordlight.errors import InputError
+
+HIDDEN = frozenset({"cache_dir", "max_batch_tokens", "layers", "layer_path", "path"})
+KNOWN_CHOICES: dict[str, tuple[str, ...]] = {
+    "output": ("probability", "logit"),
+    "baseline": ("pad", "mask", "zero"),
+    "level": ("word", "token"),
+    "replace": ("auto", "mask", "pad"),
+    "norm": ("l2", "signed"),
+    "regularization": ("self", "movies", "amazon", "nyt", "tweets", "drugs", "rotten"),
+}
+KIND_WORDS = {
+    "bool": "true or false",
+    "int": "an integer",
+    "float": "a finite number",
+    "int_or_auto": "an integer or 'auto'",
+    "int_or_none": "an integer or null",
+    "str": "a string",
+}
+NAME = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+
+
+def describe_method(cls: type) -> list[dict[str, Any]]:
+    """The form of a method class: one entry per client-settable field.
+
+    Each entry: ``name``, ``type`` (int, float, bool, str, int_or_auto, int_or_none), ``default``
+    and ``choices`` (strings, or null). The lead will switch this to ``describe_parameters``.
+    """
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        if f.name in HIDDEN or not f.init or f.name.endswith(("_dir", "_file", "_path")):
+            continue
+        kind = _kind(hints.get(f.name, str))
+        if kind is None:
+            continue
+        default = f.default if f.default is not dataclasses.MISSING else None
+        choices = KNOWN_CHOICES.get(f.name)
+        if f.name == "n_steps" and kind == "int_or_str":
+            kind, choices = "int_or_auto", None
+        elif kind == "int_or_str":
+            kind = "str"
+        out.append({"name": f.name, "type": kind, "default": default, "choices": choices})
+    return out
+
+
+def coerce_params(cls: type, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Client values for ``cls`` as Python values, or one InputError naming the bad one."""
+    form = {p["name"]: p for p in describe_method(cls)}
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in form:
+            raise InputError(
+                f"{cls.__name__} has no settable parameter {name!r}; its parameters are: "
+                + ", ".join(form)
+            )
+        out[name] = _coerce(form[name], value)
+    return out
+
+
+def _coerce(spec: Mapping[str, Any], value: Any) -> Any:
+    name, kind, choices = spec["name"], spec["type"], spec["choices"]
+    if value is None and spec["default"] is None:
+        return None
+    try:
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            if str(value).lower() in ("true", "1", "yes", "on"):
+                return True
+            if str(value).lower() in ("false", "0", "no", "off"):
+                return False
+            raise ValueError
+        if kind == "int" or (kind == "int_or_none" and value is not None):
+            return _int(value)
+        if kind == "float":
+            if isinstance(value, bool):
+                raise ValueError
+            number = float(value)
+            if number != number or number in (float("inf"), float("-inf")):
+                raise ValueError
+            return number
+        if kind == "int_or_auto":
+            return "auto" if value == "auto" else _int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"parameter {name} must be {KIND_WORDS[kind]}, got {value!r}") from None
+    text = str(value)
+    if choices is not None and text not in choices:
+        raise InputError(f"unknown {name} {text!r}; choose one of: {', '.join(choices)}")
+    if not NAME.match(text):
+        raise InputError(f"parameter {name} must be a plain name (letters, digits, _ or -)")
+    return text
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError(value)
+    return int(value)
+
+
+def _kind(hint: Any) -> str | None:
+    args = set(typing.get_args(hint))
+    origin = typing.get_origin(hint)
+    if hint is bool:
+        return "bool"
+    if hint is int:
+        return "int"
+    if hint is float:
+        return "float"
+    if hint is str:
+        return "str"
+    if origin in (typing.Union, types.UnionType):
+        if args == {int, str}:
+            return "int_or_str"
+        if args == {int, type(None)}:
+            return "int_or_none"
+        if args == {float, int}:
+            return "float"
+    return None
+
+
+def is_unsigned(method: str, params: Mapping[str, Any]) -> bool:
+    """Whether a method's scores are magnitudes (>= 0): the page then uses a one-colour scale."""
+    return method == "saliency" and params.get("norm", "l2") == "l2"

@@ -1,0 +1,216 @@
+"""Pydantic request and response schemas of ``/api/v1``. Results inside responses are
+wordlight's own JSON (``Explanation.to_dict()``, ``LayerExplanation.to_dict()``), kept as dicts."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Name = Field(min_length=1, max_length=100)
+ParamValue = int | float | bool | str | None
+Target = int | str | None
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+    models: list[str]
+    queued: int
+    cache_entries: int
+    cache_bytes: int
+    torch_threads: int
+
+
+class ModelInfo(BaseModel):
+    name: str
+    loaded: bool
+
+
+class ParamSpec(BaseModel):
+    name: str
+    type: str
+    default: ParamValue
+    choices: list[str] | None
+
+
+class MethodInfo(BaseModel):
+    name: str
+    summary: str
+    layers: bool
+    parameters: list[ParamSpec]
+
+
+class DatasetInfo(BaseModel):
+    name: str
+    rows: int
+    labels: list[str]
+    task: str
+    lengths: list[int]  # smallest and largest length in words
+
+
+class Row(BaseModel):
+    index: int
+    id: str | None
+    text: str
+    label: str
+    score: float
+    words: int
+    predicted: str | None = None
+    confidence: float | None = None
+    correct: bool | None = None
+
+
+class Rows(BaseModel):
+    dataset: str
+    total: int  # rows that match the filters
+    rows: list[Row]
+
+
+class PredictRequest(Strict):
+    model: str = Name
+    text: str = Field(max_length=1_000_000)
+
+
+class Prediction(BaseModel):
+    kind: str
+    labels: list[str]
+    values: list[float]
+    predicted: str
+    true_label: str | None
+
+
+class ExplainRequest(Strict):
+    model: str = Name
+    method: str = Name
+    text: str = Field(max_length=1_000_000)
+    params: dict[str, ParamValue] = Field(default_factory=dict, max_length=32)
+    target: Target = None
+    faithfulness: bool = False
+
+
+class ExplainView(BaseModel):
+    model: str
+    method: str
+    explanation: dict[str, Any]
+    prediction: Prediction
+    unsigned: bool
+    faithfulness: dict[str, float | None] | None
+
+
+class Run(Strict):
+    model: str = Name
+    method: str = Name
+    params: dict[str, ParamValue] = Field(default_factory=dict, max_length=32)
+
+
+class CompareRequest(Strict):
+    text: str = Field(max_length=1_000_000)
+    runs: list[Run] = Field(min_length=1, max_length=16)
+    target: Target = None
+
+
+class Agreement(BaseModel):
+    names: list[str]
+    matrix: list[list[float | None]]
+
+
+class CompareView(BaseModel):
+    text: str
+    results: list[ExplainView]
+    agreement: Agreement
+
+
+class LayersRequest(Strict):
+    model: str = Name
+    method: str = Name
+    text: str = Field(max_length=1_000_000)
+    params: dict[str, ParamValue] = Field(default_factory=dict, max_length=32)
+    target: Target = None
+
+
+class Curves(BaseModel):
+    words: list[str]
+    layers: list[int]
+    values: list[list[float | None]]
+
+
+class LayersView(BaseModel):
+    model: str
+    method: str
+    layers: dict[str, Any]
+    curves: Curves
+
+
+class DiffRequest(Strict):
+    model: str = Name
+    method: str = Name
+    before: str = Field(max_length=1_000_000)
+    after: str = Field(max_length=1_000_000)
+    params: dict[str, ParamValue] = Field(default_factory=dict, max_length=32)
+    target: Target = None
+
+
+class DiffSide(BaseModel):
+    word: str
+    score: float
+
+
+class DiffRow(BaseModel):
+    op: Literal["equal", "replace", "insert", "delete"]
+    before: DiffSide | None
+    after: DiffSide | None
+    change: float | None
+
+
+class PredictionChange(BaseModel):
+    labels: list[str]
+    before: list[float]
+    after: list[float]
+    change: list[float]
+    predicted_before: str
+    predicted_after: str
+
+
+class DiffView(BaseModel):
+    before: ExplainView
+    after: ExplainView
+    rows: list[DiffRow]
+    prediction: PredictionChange
+
+
+class JobRequest(Strict):
+    kind: Literal["explain", "compare", "layers", "diff"]
+    explain: ExplainRequest | None = None
+    compare: CompareRequest | None = None
+    layers: LayersRequest | None = None
+    diff: DiffRequest | None = None
+
+
+class JobStatus(BaseModel):
+    id: str
+    kind: str
+    state: Literal["queued", "running", "done", "failed", "cancelled"]
+    done: int
+    total: int
+    stage: str
+    error: str | None
+
+
+class JobResult(BaseModel):
+    id: str
+    kind: str
+    result: dict[str, Any]
+
+
+class ErrorBody(BaseModel):
+    detail: str
+
+
+class RenderRequest(Strict):
+    explanations: list[dict[str, Any]] = Field(min_length=1, max_length=16)
+    level: Literal["word", "token"] = "word"
