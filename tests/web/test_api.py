@@ -232,12 +232,28 @@ SLOW_INFORMATION = {
 def test_layer_job_reports_progress_per_layer_and_cancels(client):
     start = client.post("/api/v1/jobs", json={"kind": "layers", "layers": SLOW_INFORMATION}).json()
     seen = wait(client, start["id"], states=("running",))
-    assert seen["total"] in (0, 2)  # the information method's layers 1 and 2, one chunk each
+    # the information method's layers 1 and 2, one chunk each, in thousandths of the job
+    assert seen["total"] in (0, 2000)
     client.post(f"/api/v1/jobs/{start['id']}/cancel")
     st = wait(client, start["id"])
-    assert st["state"] == "cancelled" and st["done"] < 2
+    assert st["state"] == "cancelled" and st["done"] < 2000
     res = client.get(f"/api/v1/jobs/{start['id']}/result")
     assert res.status_code == 409 and "cancelled" in res.json()["detail"]
+
+
+@pytest.mark.filterwarnings("ignore:information")
+def test_explain_job_cancels_inside_one_engine_call(client):
+    # 4,000 optimisation steps on one text: one engine call of ~10 s here. The engine calls the
+    # job's progress at every step (a heartbeat of its one window), so a cancel stops it mid-run.
+    slow = {**SLOW_INFORMATION, "params": {**SLOW_INFORMATION["params"], "max_iterations": 4000}}
+    start = client.post("/api/v1/jobs", json={"kind": "explain", "explain": slow}).json()
+    wait(client, start["id"], states=("running",))
+    time.sleep(0.3)
+    asked = time.monotonic()
+    client.post(f"/api/v1/jobs/{start['id']}/cancel")
+    st = wait(client, start["id"])
+    assert st["state"] == "cancelled" and st["done"] < st["total"]
+    assert time.monotonic() - asked < 3.0  # stopped mid-run, not at the end of the call
 
 
 def test_failed_job_reports_the_library_message(client):

@@ -13,7 +13,13 @@ import numpy as np
 
 from wordlight.web.cache import cache_key
 from wordlight.web.params import coerce_params
-from wordlight.web.service import ProgressFn, _no_progress, check_text, method_class
+from wordlight.web.service import (
+    ProgressFn,
+    _no_progress,
+    check_text,
+    engine_progress,
+    method_class,
+)
 from wordlight.web.state import AppState
 
 
@@ -40,12 +46,13 @@ def layer_view(
     rows = cls(**values).resolve_layers(_layered(classifier))
     parts = []
     for i, layer in enumerate(rows):
-        progress(i, len(rows), f"layer {layer}")
+        progress(1000 * i, 1000 * len(rows), f"layer {layer}")  # thousandths of the job
+        report = engine_progress(progress, f"layer {layer}", i, len(rows))
         found = explain_layers(
-            classifier, text, method, target=target, progress=False, layers=(layer,), **values
+            classifier, text, method, target=target, progress=report, layers=(layer,), **values
         )
         parts.append(found[0])
-    progress(len(rows), len(rows), "done")
+    progress(1000 * len(rows), 1000 * len(rows), "done")
     joined = _join(parts)
     view = {"model": model, "method": method, "layers": joined.to_dict(), "curves": curves(joined)}
     state.cache.put(key, view)
@@ -67,17 +74,17 @@ def _join(parts: list[Any]) -> Any:
     if len(parts) == 1:
         return first
     deltas = None
-    if all(p.deltas is not None for p in parts):
-        deltas = np.concatenate([p.deltas for p in parts])
+    if all(p.completeness_delta is not None for p in parts):
+        deltas = np.concatenate([p.completeness_delta for p in parts])
     steps = None
-    if all(p.steps is not None for p in parts):
-        steps = tuple(s for p in parts for s in p.steps)
+    if all(p.n_steps is not None for p in parts):
+        steps = tuple(s for p in parts for s in p.n_steps)
     return replace(
         first,
         layers=tuple(layer for p in parts for layer in p.layers),
         scores=np.concatenate([p.scores for p in parts]),
-        deltas=deltas,
-        steps=steps,
+        completeness_delta=deltas,
+        n_steps=steps,
         dims=None,
         params={**dict(first.params), "layers": None},
     )

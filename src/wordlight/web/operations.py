@@ -25,9 +25,16 @@ from wordlight.web.state import AppState, NotFound
 def explain(
     state: AppState, body: schemas.ExplainRequest, progress: ProgressFn = _no_progress
 ) -> dict[str, Any]:
-    progress(0, 1, body.method)
     view = explain_view(
-        state, body.model, body.method, body.params, body.text, body.target, body.faithfulness
+        state,
+        body.model,
+        body.method,
+        body.params,
+        body.text,
+        body.target,
+        body.faithfulness,
+        # a job runs on its own engine call, reporting to it; a plain request is batched
+        progress=progress if isinstance(progress, Progress) else None,
     )
     progress(1, 1, "done")
     return view

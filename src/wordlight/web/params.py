@@ -8,22 +8,15 @@ the method; its one-line InputError becomes a 422.
 
 from __future__ import annotations
 
-import dataclasses
 import re
-import types
-import typing
 from collections.abc import Mapping
 from typing import Any
 
 from wordlight.errors import InputError
 
 HIDDEN = frozenset({"cache_dir", "max_batch_tokens", "layers", "layer_path", "path"})
+# a free string whose allowed values are not a Literal: the data sets the method can read
 KNOWN_CHOICES: dict[str, tuple[str, ...]] = {
-    "output": ("probability", "logit"),
-    "baseline": ("pad", "mask", "zero"),
-    "level": ("word", "token"),
-    "replace": ("auto", "mask", "pad"),
-    "norm": ("l2", "signed"),
     "regularization": ("self", "movies", "amazon", "nyt", "tweets", "drugs", "rotten"),
 }
 KIND_WORDS = {
@@ -38,26 +31,29 @@ NAME = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 
 
 def describe_method(cls: type) -> list[dict[str, Any]]:
-    """The form of a method class: one entry per client-settable field.
+    """The form of a method class: one entry per client-settable parameter, read from the
+    library's ``describe_parameters`` (the same declarations the method's own checks use).
 
-    Each entry: ``name``, ``type`` (int, float, bool, str, int_or_auto, int_or_none), ``default``
-    and ``choices`` (strings, or null). The lead will switch this to ``describe_parameters``.
+    Each entry: ``name``, ``type`` (int, float, bool, str, int_or_auto, int_or_none), ``default``,
+    ``choices`` (strings, or null) and ``range`` (e.g. "an integer >= 1", or null).
     """
-    hints = typing.get_type_hints(cls)
+    from wordlight.methods import describe_parameters
+
     out = []
-    for f in dataclasses.fields(cls):
-        if f.name in HIDDEN or not f.init or f.name.endswith(("_dir", "_file", "_path")):
+    for p in describe_parameters(cls):
+        if p.name in HIDDEN or p.name.endswith(("_dir", "_file", "_path")):
             continue
-        kind = _kind(hints.get(f.name, str))
+        kind = _kind(p.type, bool(p.choices), p.optional)
         if kind is None:
             continue
-        default = f.default if f.default is not dataclasses.MISSING else None
-        choices = KNOWN_CHOICES.get(f.name)
-        if f.name == "n_steps" and kind == "int_or_str":
-            kind, choices = "int_or_auto", None
-        elif kind == "int_or_str":
-            kind = "str"
-        out.append({"name": f.name, "type": kind, "default": default, "choices": choices})
+        choices: tuple[str, ...] | None = tuple(str(c) for c in p.choices) or None
+        if kind == "int_or_auto":
+            choices = None
+        choices = KNOWN_CHOICES.get(p.name, choices)
+        rng = p.range.describe() if p.range is not None else None
+        out.append(
+            {"name": p.name, "type": kind, "default": p.default, "choices": choices, "range": rng}
+        )
     return out
 
 
@@ -115,25 +111,22 @@ def _int(value: Any) -> int:
     return int(value)
 
 
-def _kind(hint: Any) -> str | None:
-    args = set(typing.get_args(hint))
-    origin = typing.get_origin(hint)
-    if hint is bool:
-        return "bool"
-    if hint is int:
-        return "int"
-    if hint is float:
-        return "float"
-    if hint is str:
+def _kind(written: str, has_choices: bool, optional: bool) -> str | None:
+    """The form's kind of a parameter from its declared type (as ``describe_parameters`` gives
+    it); None for a type the form does not offer (tuples, paths)."""
+    plain = written.replace(" ", "")
+    if plain == "int|Literal['auto']":
+        return "int_or_auto"
+    if has_choices:
         return "str"
-    if origin in (typing.Union, types.UnionType):
-        if args == {int, str}:
-            return "int_or_str"
-        if args == {int, type(None)}:
-            return "int_or_none"
-        if args == {float, int}:
-            return "float"
-    return None
+    simple = {
+        "bool": "bool",
+        "int": "int",
+        "float": "float",
+        "str": "str",
+        "int|None": "int_or_none",
+    }
+    return simple.get(plain)
 
 
 def is_unsigned(method: str, params: Mapping[str, Any]) -> bool:

@@ -21,6 +21,20 @@ ProgressFn = Callable[..., None]
 FAITHFULNESS = ("comprehensiveness", "sufficiency")
 
 
+def engine_progress(
+    progress: ProgressFn, stage: str, chunk: int = 0, chunks: int = 1
+) -> Callable[[int, int], None]:
+    """The engine's ``progress=callback(done, total)`` for chunk ``chunk`` of ``chunks`` of a
+    job, in thousandths of the job; a cancelled job's Progress raises from it, which stops the
+    engine mid-run."""
+
+    def callback(done: int, total: int) -> None:
+        part = done / total if total else 1.0
+        progress(int(1000 * (chunk + part)), 1000 * chunks, stage)
+
+    return callback
+
+
 def _no_progress(done: int, total: int, stage: str | None = None) -> None:
     return None
 
@@ -56,6 +70,7 @@ def explain_texts(
     params: Mapping[str, Any],
     texts: Sequence[str],
     target: str | int | None = None,
+    progress: ProgressFn | None = None,
 ) -> list[dict[str, Any]]:
     """``Explanation.to_dict()`` per text: from the cache, or through the batcher (concurrent
     requests with the same model, method, parameters and target run as one engine call)."""
@@ -67,7 +82,12 @@ def explain_texts(
     key = cache_key(model, method, values, target)
     out: list[dict[str, Any] | None] = [state.cache.get((key, text)) for text in texts]
     missing = [i for i, hit in enumerate(out) if hit is None]
-    run = _runner(classifier, method, values, target)
+    run = _runner(classifier, method, values, target, progress)
+    if progress is not None:  # a job: its own engine call, which reports progress as it goes
+        for i in missing:
+            out[i] = run([texts[i]])[0]
+            state.cache.put((key, texts[i]), out[i])
+        missing = []
     step = state.config.max_batch  # many texts (a data set's rows) go in batch-sized waves,
     for first in range(0, len(missing), step):  # so they never fill the bounded queue alone
         wave = missing[first : first + step]
@@ -79,12 +99,18 @@ def explain_texts(
 
 
 def _runner(
-    classifier: Any, method: str, values: Mapping[str, Any], target: str | int | None
+    classifier: Any,
+    method: str,
+    values: Mapping[str, Any],
+    target: str | int | None,
+    progress: ProgressFn | None = None,
 ) -> Callable[[Sequence[str]], list[dict[str, Any]]]:
+    report = False if progress is None else engine_progress(progress, method)
+
     def run(texts: Sequence[str]) -> list[dict[str, Any]]:
         from wordlight import explain
 
-        found = explain(classifier, list(texts), method, target=target, progress=False, **values)
+        found = explain(classifier, list(texts), method, target=target, progress=report, **values)
         return [e.to_dict() for e in found]
 
     return run
@@ -133,9 +159,11 @@ def explain_view(
     text: str,
     target: str | int | None = None,
     with_faithfulness: bool = False,
+    progress: ProgressFn | None = None,
 ) -> dict[str, Any]:
-    """Everything the page shows for one method on one text."""
-    explanation = explain_texts(state, model, method, params, [text], target)[0]
+    """Everything the page shows for one method on one text. With ``progress`` (a job), the
+    text runs on its own with the engine reporting to it (and cancelling through it)."""
+    explanation = explain_texts(state, model, method, params, [text], target, progress)[0]
     return {
         "model": model,
         "method": method,
