@@ -30,6 +30,10 @@ def load_explanations(path: str | Path) -> list[Explanation]:
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path} does not exist")
+    if path.is_dir() or path.suffix == ".parquet":  # a dataset run (wordlight explain-dataset)
+        from wordlight.results.parquet import load_parquet_explanations
+
+        return load_parquet_explanations(path)
     text = path.read_text(encoding="utf-8")
     try:
         if path.suffix == ".jsonl":

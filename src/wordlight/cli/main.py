@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 # Each module defines ``add_parser(subparsers)`` and ``run(args) -> int``.
 SUBCOMMANDS = ("explain", "methods", "train", "evaluate", "data", "compare", "layers")
+SUBCOMMANDS += ("explain-dataset", "corpus-report")  # whole data sets (wordlight.batch)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,7 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in SUBCOMMANDS:
-        module = importlib.import_module(f"wordlight.cli.{name}")
+        module = importlib.import_module(f"wordlight.cli.{name.replace('-', '_')}")
         module.add_parser(sub)
     return parser
 
