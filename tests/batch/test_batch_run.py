@@ -155,8 +155,8 @@ def test_parquet_and_tsv_input_and_progress(model_dir, tmp_path, capsys):
     b = pq.read_table(tmp_path / "b" / "shards").sort_by("row")
     assert a["id"].to_pylist() == [f"k{i}" for i in range(6)]
     assert a["text"].to_pylist() == b["text"].to_pylist() == items
-    np.testing.assert_allclose(np.concatenate(a["token_scores"].to_pylist()),
-                               np.concatenate(b["token_scores"].to_pylist()), atol=1e-6)  # fmt: skip
+    scores = [np.concatenate(t["token_scores"].to_pylist()) for t in (a, b)]
+    np.testing.assert_allclose(scores[0], scores[1], atol=1e-6)
 
 
 @pytest.mark.parametrize(

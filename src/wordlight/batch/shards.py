@@ -58,13 +58,12 @@ class RunDir:
                 f"{self.path} exists and is not a wordlight run; choose another --out "
                 "or pass --overwrite"
             )
-        if old is not None and old.get("fingerprint") != fingerprint:
-            if not overwrite:
-                what = _differences(old.get("config", {}), config) or "settings"
-                raise InputError(
-                    f"{self.path} holds a run made with a different {what}; "
-                    "pass --overwrite to replace it, or choose another --out"
-                )
+        if old is not None and old.get("fingerprint") != fingerprint and not overwrite:
+            what = _differences(old.get("config", {}), config) or "settings"
+            raise InputError(
+                f"{self.path} holds a run made with a different {what}; "
+                "pass --overwrite to replace it, or choose another --out"
+            )
         if overwrite and (old is None or old.get("fingerprint") != fingerprint):
             for part in (self.shards, self.rejects):
                 shutil.rmtree(part, ignore_errors=True)
