@@ -27,3 +27,19 @@ def model_dir(tmp_path_factory) -> Path:
     model.save_pretrained(path)
     tok.save_pretrained(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def small_run(model_dir, tmp_path_factory) -> Path:
+    """A finished run: 40 labelled texts, every class explained (120 rows)."""
+    from tests.batch.helpers import texts, write_jsonl
+    from wordlight.batch import Source, explain_dataset
+
+    tmp = tmp_path_factory.mktemp("small_run")
+    labels = ["negative", "positive", "neutral", "positive"]
+    records = [{"id": f"s{i}", "text": t, "label": labels[i % 4]} for i, t in enumerate(texts(40))]
+    src = Source(file=str(write_jsonl(tmp / "in.jsonl", records)), label_col="label", id_col="id")
+    torch.set_num_threads(1)
+    explain_dataset(src, str(model_dir), out=tmp / "run", params={"n_steps": 8}, target="all",
+                    chunk_size=16)  # fmt: skip
+    return tmp / "run"
