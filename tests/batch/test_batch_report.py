@@ -20,7 +20,7 @@ def _by_class(explanations, outcome="all"):
     out: dict = defaultdict(lambda: defaultdict(list))
     for e in explanations:
         correct = e.predicted_label == e.true_label
-        if outcome == "correct" and not correct or outcome == "wrong" and correct:
+        if (outcome == "correct" and not correct) or (outcome == "wrong" and correct):
             continue
         for w, s in zip(e.words, e.word_scores, strict=True):
             if re.search(r"\w", w.text):

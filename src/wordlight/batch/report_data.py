@@ -89,7 +89,8 @@ def _words(
     sign = ">" if order == "DESC" else "<"
     found = con.execute(
         f"SELECT word, count(*) AS n, avg(score) AS mean, list(score) FROM words "
-        f"WHERE target_label = ? {where} GROUP BY word HAVING count(*) >= ? AND avg(score) {sign} 0 "
+        f"WHERE target_label = ? {where} GROUP BY word "
+        f"HAVING count(*) >= ? AND avg(score) {sign} 0 "
         f"ORDER BY mean {order}, word LIMIT ?",
         [label, min_count, top],
     ).fetchall()

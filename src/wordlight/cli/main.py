@@ -8,7 +8,8 @@ import sys
 from collections.abc import Sequence
 
 # Each module defines ``add_parser(subparsers)`` and ``run(args) -> int``.
-SUBCOMMANDS = ("explain", "methods", "train", "evaluate", "data", "compare", "layers")
+SUBCOMMANDS: tuple[str, ...] = ("explain", "methods", "train", "evaluate", "data", "compare")
+SUBCOMMANDS += ("layers",)
 SUBCOMMANDS += ("explain-dataset", "corpus-report")  # whole data sets (wordlight.batch)
 
 
