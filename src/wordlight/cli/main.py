@@ -8,9 +8,8 @@ import sys
 from collections.abc import Sequence
 
 # Each module defines ``add_parser(subparsers)`` and ``run(args) -> int``.
-SUBCOMMANDS: tuple[str, ...] = ("explain", "methods", "train", "evaluate", "data", "compare")
-SUBCOMMANDS += ("layers",)
-SUBCOMMANDS += ("explain-dataset", "corpus-report")  # whole data sets (wordlight.batch)
+SUBCOMMANDS = ("explain", "methods", "train", "evaluate", "data", "compare", "layers")
+BATCH_SUBCOMMANDS = ("explain-dataset", "corpus-report")  # whole data sets (wordlight.batch)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,7 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in SUBCOMMANDS:
+    for name in (*SUBCOMMANDS, *BATCH_SUBCOMMANDS):
         module = importlib.import_module(f"wordlight.cli.{name.replace('-', '_')}")
         module.add_parser(sub)
     return parser
