@@ -94,18 +94,24 @@ def explain_dataset(
     show = sys.stderr.isatty() if progress is None else progress
     meter = Meter(texts, sum(min(chunk_size, texts - k * chunk_size) for k in done), show)
     pending = ((k, rows) for k, rows in enumerate(chunks(src.rows(), chunk_size)) if k not in done)
+
+    def finished(k: int, n_texts: int) -> None:
+        meter.advance(n_texts)
+        run.write_manifest({**manifest, "shards_done": len(run.done())})
+
     if engine == "ray":
         from wordlight.batch.ray_engine import run_on_ray
 
-        run_on_ray(pending, model, job, run, ray or RayOptions(), meter)
+        opts = ray or RayOptions()
+        run_on_ray(pending, model, job, run, opts.address, opts.actors, opts.gpus_per_actor,
+                   finished)  # fmt: skip
     else:
         loaded = wordlight.load_model(model)
         meter.restart()
         for k, rows in pending:
             out_rows, rejects = explain_chunk(loaded, job, rows)
             run.write_chunk(k, out_rows, rejects, job.metrics)
-            meter.advance(len(rows))
-            run.write_manifest({**manifest, "shards_done": len(run.done())})
+            finished(k, len(rows))
     counts = [run.chunk_counts(k) for k in sorted(run.done())]
     rejected = run.merge_rejects()
     summary = RunSummary(run.path, texts, sum(c[0] for c in counts), rejected, len(counts),
