@@ -80,7 +80,7 @@ def run_on_ray(
                 "run_dir": str(run.path.resolve()),
                 "fmt": run.fmt,
                 "threads": 1,
-            },  # fmt: skip
+            },
             batch_size=1,
             compute=ray.data.ActorPoolStrategy(size=actors),
             num_cpus=1,
