@@ -25,13 +25,16 @@ from wordlight.errors import InputError
 class ChunkActor:
     """One Ray actor: a model loaded once, then any number of chunks explained and written."""
 
-    def __init__(self, model: Any, job: Job, run_dir: str, fmt: str, threads: int) -> None:
+    def __init__(
+        self, model: Any, job: Job, run_dir: str, fmt: str, threads: int, gpu: bool
+    ) -> None:
         import torch
 
         import wordlight
 
         torch.set_num_threads(max(1, threads))
-        self.model = wordlight.load_model(model)
+        device = "cuda" if gpu and torch.cuda.is_available() else None
+        self.model = wordlight.load_model(model, device=device)
         self.job = job
         self.run = RunDir(Path(run_dir), fmt)
 
@@ -80,6 +83,7 @@ def run_on_ray(
                 "run_dir": str(run.path.resolve()),
                 "fmt": run.fmt,
                 "threads": 1,
+                "gpu": gpus_per_actor > 0,
             },
             batch_size=1,
             compute=ray.data.ActorPoolStrategy(size=actors),
