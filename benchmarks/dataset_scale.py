@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])
 
 from _common import machine  # noqa: E402
 
@@ -88,8 +89,15 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
     explain_dataset(Source(file=str(file)), model, out=tmp / "local", params=params,
                     chunk_size=args.chunk)  # fmt: skip
     local = time.perf_counter() - start
-    rows = [("wordlight.explain, one call", one_call)]
-    rows.append((f"explain-dataset local (chunks of {args.chunk})", local))
+    print(f"\nthroughput: {args.n} movies+rotten test texts, IG n_steps=auto, model {args.model}")
+    print(f"{'contestant':58s} {'time s':>8s} {'texts/s':>8s} {'vs one call':>11s}")
+
+    def show(name: str, seconds: float) -> None:
+        print(f"{name:58s} {seconds:8.1f} {args.n / seconds:8.2f} {one_call / seconds:10.2f}x",
+              flush=True)  # fmt: skip
+
+    show("wordlight.explain, one call", one_call)
+    show(f"explain-dataset local (chunks of {args.chunk})", local)
     if args.actors:
         import ray
 
@@ -102,14 +110,7 @@ def throughput(args: argparse.Namespace, tmp: Path) -> None:
                         ray=RayOptions(actors=args.actors))  # fmt: skip
         on_ray = time.perf_counter() - start
         ray.shutdown()
-        rows.append(
-            (f"explain-dataset ray, {args.actors} actors (+{started:.1f} s ray.init)", on_ray)
-        )
-    print(f"\nthroughput: {args.n} movies+rotten test texts, IG n_steps=auto, model {args.model}")
-    print(f"{'contestant':58s} {'time s':>8s} {'texts/s':>8s} {'vs one call':>11s}")
-    for name, seconds in rows:
-        print(f"{name:58s} {seconds:8.1f} {args.n / seconds:8.2f} {one_call / seconds:10.2f}x")
-    if args.actors:
+        show(f"explain-dataset ray, {args.actors} actors (+{started:.1f} s ray.init)", on_ray)
         per_actor = args.n / on_ray / args.actors
         print(f"per-actor rate on this machine: {per_actor:.2f} texts/s")
 

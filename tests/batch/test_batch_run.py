@@ -182,3 +182,17 @@ def test_bad_arguments_are_one_line_exit_2(model_dir, tmp_path, capsys, argv, me
     assert code == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], lines
+
+
+def test_a_foreign_directory_is_refused_but_a_start_killed_early_is_not(model_dir, tmp_path):
+    path = write_jsonl(tmp_path / "in.jsonl", [{"text": t} for t in texts(3)])
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    with pytest.raises(InputError, match="exists and is not a wordlight run"):
+        explain_dataset(path, str(model_dir), out=foreign, params=IG)
+    early = tmp_path / "early"  # killed after making its folders, before the first manifest
+    (early / "shards").mkdir(parents=True)
+    (early / "rejects").mkdir()
+    (early / "manifest.json.tmp").write_text("{")
+    assert explain_dataset(path, str(model_dir), out=early, params=IG).rows == 3

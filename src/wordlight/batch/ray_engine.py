@@ -72,7 +72,8 @@ def run_on_ray(
         return
     started_here = not ray.is_initialized()
     if started_here:
-        ray.init(address=address, include_dashboard=False, log_to_driver=False)
+        ray.init(address=address, include_dashboard=False, log_to_driver=False,
+                 runtime_env=_local_env() if address is None else None)  # fmt: skip
     try:
         ds = ray.data.from_items(items, override_num_blocks=len(items))
         results = ds.map_batches(
@@ -95,3 +96,14 @@ def run_on_ray(
     finally:
         if started_here:
             ray.shutdown()
+
+
+def _local_env() -> dict[str, Any]:
+    """Workers of a local Ray import this same wordlight, even if it is not installed."""
+    import os
+
+    import wordlight
+
+    here = str(Path(wordlight.__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
+    return {"env_vars": {"PYTHONPATH": path}}

@@ -53,7 +53,10 @@ class RunDir:
     def prepare(self, config: Mapping[str, Any], fingerprint: str, overwrite: bool) -> set[int]:
         """Create or reopen the run; the chunks already done. Refuses a run made otherwise."""
         old = read_manifest(self.path)
-        if old is None and self.path.exists() and any(self.path.iterdir()) and not overwrite:
+        ours = {"shards", "rejects", MANIFEST + ".tmp"}  # a first start killed before its manifest
+        foreign = old is None and self.path.exists() and not overwrite
+        stray = foreign and any(self.shards.glob("part-*"))
+        if stray or (foreign and any(p.name not in ours for p in self.path.iterdir())):
             raise InputError(
                 f"{self.path} exists and is not a wordlight run; choose another --out "
                 "or pass --overwrite"

@@ -40,8 +40,12 @@ def explain_chunk(
     """Parquet rows (ordered by input row, then target) and rejects of one chunk."""
     rejects: list[Reject] = []
     good: list[InputRow] = []
+    readable = [r for r in rows if not r.problem and r.text.strip()]
+    tokens = dict(
+        zip((r.row for r in readable), model.encode([r.text for r in readable]), strict=True)
+    )
     for row in rows:
-        reason = _problem(model, row)
+        reason = _problem(model, row, row.row in tokens and not tokens[row.row].ids)
         if reason:
             rejects.append(Reject(row.row, row.id, reason, row.text))
         else:
@@ -67,14 +71,14 @@ def explain_chunk(
     return out, rejects
 
 
-def _problem(model: Any, row: InputRow) -> str | None:
+def _problem(model: Any, row: InputRow, no_tokens: bool) -> str | None:
     if row.problem:
         return row.problem
     if not row.text.strip():
         return "empty text"
     if row.label is not None and row.label not in model.labels:
         return f"label {row.label!r} is not a class of the model ({', '.join(model.labels)})"
-    if not model.encode([row.text])[0].ids:
+    if no_tokens:
         return "no tokens the model knows"
     return None
 
