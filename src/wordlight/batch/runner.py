@@ -95,9 +95,12 @@ def explain_dataset(
     meter = Meter(texts, sum(min(chunk_size, texts - k * chunk_size) for k in done), show)
     pending = ((k, rows) for k, rows in enumerate(chunks(src.rows(), chunk_size)) if k not in done)
 
+    finished_chunks = set(done)
+
     def finished(k: int, n_texts: int) -> None:
+        finished_chunks.add(k)
         meter.advance(n_texts)
-        run.write_manifest({**manifest, "shards_done": len(run.done())})
+        run.write_manifest({**manifest, "shards_done": len(finished_chunks)})
 
     if engine == "ray":
         from wordlight.batch.ray_engine import run_on_ray
