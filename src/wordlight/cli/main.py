@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 # Each module defines ``add_parser(subparsers)`` and ``run(args) -> int``.
 SUBCOMMANDS = ("explain", "methods", "train", "evaluate", "data", "compare", "layers", "app")
+BATCH_SUBCOMMANDS = ("explain-dataset", "corpus-report")  # whole data sets (wordlight.batch)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,8 +18,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in SUBCOMMANDS:
-        module = importlib.import_module(f"wordlight.cli.{name}")
+    for name in (*SUBCOMMANDS, *BATCH_SUBCOMMANDS):
+        module = importlib.import_module(f"wordlight.cli.{name.replace('-', '_')}")
         module.add_parser(sub)
     return parser
 

@@ -31,8 +31,14 @@ def save_explanations(explanations: Iterable[Explanation], path: str | Path) -> 
 
 
 def load_explanations(path: str | Path) -> list[Explanation]:
-    """The Explanations saved in ``path`` (.jsonl: one per line, else a JSON list)."""
-    return _load(Path(path), "explanation", Explanation.from_dict)
+    """The Explanations saved in ``path``: .jsonl one per line, .parquet or a run directory of
+    ``wordlight explain-dataset`` (Parquet shards), else a JSON list."""
+    path = Path(path)
+    if path.is_dir() or path.suffix == ".parquet":
+        from wordlight.results.parquet import load_parquet_explanations
+
+        return load_parquet_explanations(path)
+    return _load(path, "explanation", Explanation.from_dict)
 
 
 def save_layer_explanations(items: Iterable[LayerExplanation], path: str | Path) -> Path:
