@@ -27,7 +27,8 @@ class LayerExplanation:
     ``dims`` (optional, not saved): the per-hidden-dimension values ``(rows, positions, hidden)``
     whose sum over the last axis is ``scores``. ``deltas[r]``: completeness delta of row r
     (sum of the row minus f(x) - f(x')) for path methods; ``steps[r]``: the integration points
-    row r used (path methods).
+    row r used (path methods); ``token_errors[r]``: the largest estimated |error| of one
+    position's score in row r (``n_steps="auto"``).
     """
 
     text: str
@@ -45,6 +46,7 @@ class LayerExplanation:
     gap: float | None = None  # f(x) - f(x') for path methods
     steps: tuple[int, ...] | None = None  # (rows,) integration points per layer, path methods
     dims: np.ndarray | None = None  # (rows, positions, hidden), kept in memory only
+    token_errors: np.ndarray | None = None  # (rows,) largest token error estimate, "auto" only
     words: tuple[Word, ...] = ()
 
     def __post_init__(self) -> None:
@@ -60,6 +62,8 @@ class LayerExplanation:
         object.__setattr__(self, "probabilities", np.asarray(self.probabilities, np.float64))
         if self.deltas is not None:
             object.__setattr__(self, "deltas", np.asarray(self.deltas, np.float64))
+        if self.token_errors is not None:
+            object.__setattr__(self, "token_errors", np.asarray(self.token_errors, np.float64))
         if not self.words:
             object.__setattr__(self, "words", self.explanation(self.layers[0]).words)
 
@@ -102,6 +106,7 @@ class LayerExplanation:
             params={**self.params, "layer": layer},
             completeness_delta=None if self.deltas is None else float(self.deltas[r]),
             n_steps=None if self.steps is None else self.steps[r],
+            max_token_error=None if self.token_errors is None else float(self.token_errors[r]),
             word_aggregation=word_aggregation,
             words=self.words,
         )
@@ -132,6 +137,7 @@ class LayerExplanation:
             "deltas": None if self.deltas is None else self.deltas.tolist(),
             "gap": self.gap,
             "steps": None if self.steps is None else list(self.steps),
+            "token_errors": None if self.token_errors is None else self.token_errors.tolist(),
         }
 
     @classmethod
@@ -152,6 +158,7 @@ class LayerExplanation:
             deltas=None if deltas is None else np.asarray(deltas, dtype=np.float64),
             gap=data.get("gap"),
             steps=None if data.get("steps") is None else tuple(int(n) for n in data["steps"]),
+            token_errors=data.get("token_errors"),
             words=tuple(
                 Word(t, int(s), int(e), tuple(int(i) for i in idx))
                 for t, s, e, idx in data.get("words", [])

@@ -47,6 +47,7 @@ class Attribution:
     scores: Tensor  # (B, K, T) one score per token position
     delta: Tensor | None = None  # (B, K) completeness delta, for path methods
     steps: Tensor | None = None  # (B,) integration steps used
+    token_error: Tensor | None = None  # (B, K) largest estimated |error| of one token's score
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,7 +135,7 @@ class Explainer(ABC):
         groups: list[list[int]],
         targets: np.ndarray,
         progress: bool | None,
-    ) -> list[tuple[np.ndarray, np.ndarray | None, np.ndarray | None]]:
+    ) -> list[tuple[np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray | None]]:
         results: list[Any] = [None] * len(windows)
         # progress=None: a bar on a terminal (tqdm's disable=None) for more than a few windows
         disable: bool | None = not progress if progress is not None else None
@@ -154,7 +155,8 @@ class Explainer(ABC):
                 s = scores[row, :, batch.n_prefix : batch.n_prefix + n]
                 d = None if attr.delta is None else attr.delta[row].detach().cpu().numpy()
                 st = None if attr.steps is None else attr.steps[row].detach().cpu().numpy()
-                results[j] = (s, d, st)
+                te = None if attr.token_error is None else attr.token_error[row].cpu().numpy()
+                results[j] = (s, d, st, te)
             bar.update(len(group))
         bar.close()
         return results
@@ -163,7 +165,7 @@ class Explainer(ABC):
         self,
         encodings: list[Encoding],
         windows: list[Window],
-        results: list[tuple[np.ndarray, np.ndarray | None, np.ndarray | None]],
+        results: list[tuple[np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray | None]],
         text_probs: np.ndarray,
         targets: np.ndarray,
         model: TextClassifier,
@@ -210,11 +212,18 @@ class Explainer(ABC):
                         params=params,
                         completeness_delta=delta,
                         n_steps=n_steps,
+                        max_token_error=_max_token_error([results[j][3] for j in js], k),
                         word_aggregation=word_aggregation,
                         true_label=truth,
                     )
                 )
         return out
+
+
+def _max_token_error(per_window: list[np.ndarray | None], k: int) -> float | None:
+    """The largest token error estimate of target k over a text's windows; None without one."""
+    values = [float(e[k]) for e in per_window if e is not None]
+    return max(values) if values and np.isfinite(max(values)) else None
 
 
 def check_texts(texts: str | Sequence[str]) -> list[str]:
