@@ -489,7 +489,9 @@ def search_steps(one: OneText, n_texts: int, name: str) -> tuple[int | None, flo
                 log.append(f"{name}: n={n} meets the tolerance on all {n_texts} texts")
                 found = n
                 break
-            log.append(f"{name}: n={n} fails on text {bad} (|delta|/|gap| = {rel:.2e})")
+            log.append(
+                f"{name}: n={n} fails on text {bad} (error {rel:.2e} on the {CRITERION} criterion)"
+            )
             order.remove(bad)
             order.insert(0, bad)
     return found, sw.seconds, log
