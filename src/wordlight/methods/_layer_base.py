@@ -42,6 +42,7 @@ class LayerAttribution:
     delta: Tensor | None = None  # (B, R) completeness delta per layer
     gap: Tensor | None = None  # (B,) f(x) - f(x')
     steps: Tensor | None = None  # (B, R) integration points per layer
+    token_error: Tensor | None = None  # (B, R) largest token error estimate per layer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -171,6 +172,9 @@ class LayerMethod(ABC):
             gap=None if attr.gap is None else float(attr.gap[row]),
             n_steps=None if attr.steps is None else tuple(int(n) for n in attr.steps[row]),
             dims=dims,
+            max_token_error=None
+            if attr.token_error is None
+            else attr.token_error[row].cpu().numpy(),
         )
 
     def extra_params(self, model: TextClassifier) -> dict[str, Any]:

@@ -54,6 +54,7 @@ class Attribution:
     scores: Tensor  # (B, K, T) one score per token position
     delta: Tensor | None = None  # (B, K) completeness delta, for path methods
     steps: Tensor | None = None  # (B,) integration steps used
+    token_error: Tensor | None = None  # (B, K) largest estimated |error| of one token's score
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,7 +113,7 @@ class Explainer(ABC):
     # --- steps of explain --------------------------------------------------------------
     def _attribute_all(
         self, model: TextClassifier, plan: Plan, targets: np.ndarray, progress: ProgressOption
-    ) -> list[tuple[np.ndarray, np.ndarray | None, np.ndarray | None]]:
+    ) -> list[tuple[np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray | None]]:
         results: list[Any] = [None] * len(plan.windows)
         with engine.Progress(len(plan.windows), self.name, "window", progress) as bar:
             for group, batch in engine.batches(model, plan):
@@ -126,14 +127,15 @@ class Explainer(ABC):
                     s = scores[row, :, batch.n_prefix : batch.n_prefix + n]
                     d = None if attr.delta is None else attr.delta[row].detach().cpu().numpy()
                     st = None if attr.steps is None else attr.steps[row].detach().cpu().numpy()
-                    results[j] = (s, d, st)
+                    te = None if attr.token_error is None else attr.token_error[row].cpu().numpy()
+                    results[j] = (s, d, st, te)
                 bar.update(len(group))
         return results
 
     def _assemble(
         self,
         plan: Plan,
-        results: list[tuple[np.ndarray, np.ndarray | None, np.ndarray | None]],
+        results: list[tuple[np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray | None]],
         text_probs: np.ndarray,
         targets: np.ndarray,
         model: TextClassifier,
@@ -181,8 +183,15 @@ class Explainer(ABC):
                         params=params,
                         completeness_delta=delta,
                         n_steps=n_steps,
+                        max_token_error=_max_token_error([results[j][3] for j in js], k),
                         word_aggregation=word_aggregation,
                         true_label=truth,
                     )
                 )
         return out
+
+
+def _max_token_error(per_window: list[np.ndarray | None], k: int) -> float | None:
+    """The largest token error estimate of target k over a text's windows; None without one."""
+    values = [float(e[k]) for e in per_window if e is not None]
+    return max(values) if values and np.isfinite(max(values)) else None

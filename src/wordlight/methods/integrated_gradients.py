@@ -2,10 +2,13 @@
 
 score_i = sum_j w_j * grad f(x' + a_j (x - x'))_i . (x - x')_i, for a quadrature rule (a_j, w_j)
 on [0, 1]. Completeness: sum_i score_i = f(x) - f(x') up to the quadrature error, reported per
-text as the completeness delta. ``n_steps="auto"`` refines, per window, until
-|delta| <= tolerance * |f(x) - f(x')|: by default with locally adaptive Simpson panels (points
-go where the panels' exact errors are; every gradient is kept), or by doubling a nested
-Clenshaw-Curtis or trapezoid grid (``rule=``), which also reuses every gradient of the coarser grid.
+text as the completeness delta. ``n_steps="auto"`` refines, per window, until every token's
+estimated error is <= tolerance * max(|f(x) - f(x')|, max_i |score_i|) and |delta| <= tolerance *
+|f(x) - f(x')| (``auto_criterion="token"``, the default; ``"sum"``: the delta test alone): by
+default with locally adaptive Simpson panels (points go where the panels' errors are; every
+gradient is kept), or by doubling a grid (``rule=``; nested Clenshaw-Curtis or trapezoid grids
+reuse every gradient of the coarser grid), the token error then being the change of each score
+from the coarser grid. The estimate is reported as ``Explanation.max_token_error``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from wordlight.checks import bounded, check_choice, check_range
 from wordlight.engine.passes import forward_outputs, outputs_and_gradients, width_chunks
 from wordlight.engine.windows import WindowBatch
 from wordlight.errors import InputError
-from wordlight.methods._adaptive_quadrature import integrate_adaptive
+from wordlight.methods._adaptive_quadrature import Criterion, integrate_adaptive
 from wordlight.methods._baselines import Baseline, baseline_embeddings
 from wordlight.methods._quadrature import ADAPTIVE, NESTED, RULES, Adaptive, Rule, nodes, refine
 from wordlight.methods.base import Attribution, Explainer
@@ -42,6 +45,9 @@ class IntegratedGradients(Explainer):
     tolerance: float = bounded(0.01, low=0, low_open=True)
     # ... or <= atol when that is larger: a zero gap does not ask the impossible
     atol: float = bounded(1e-6, low=0)
+    # "auto" stops when "token": every token's estimated error <= tolerance * max(|f(x) - f(x')|,
+    # max_i |score_i|) and |delta| <= tolerance * |f(x) - f(x')|; "sum": the delta test alone
+    auto_criterion: Criterion = "token"
     min_steps: int = bounded(5, low=1, integer=True)  # "auto": points of the first grid
     max_steps: int = bounded(513, low=1, integer=True)  # "auto": the most points of one text
 
@@ -79,19 +85,20 @@ class IntegratedGradients(Explainer):
             x = model.embed(batch.ids)
             x0 = baseline_embeddings(model, batch, self.baseline)
         if self.resolved_rule == ADAPTIVE:  # f(x) and f(x') come from its own end points
-            scores, steps, gap = self._integrate_panels(model, x, x0, mask, targets)
-            return Attribution(scores, delta=scores.sum(-1) - gap, steps=steps)
+            scores, steps, gap, worst = self._integrate_panels(model, x, x0, mask, targets)
+            return Attribution(scores, delta=scores.sum(-1) - gap, steps=steps, token_error=worst)
         cap = self.row_budget(model)
         f_x = forward_outputs(model, x, mask, self.output, cap).gather(1, targets)
         f_x0 = forward_outputs(model, x0, mask, self.output, cap).gather(1, targets)
         gap = f_x - f_x0
+        error: Tensor | None = None
         if self.n_steps != "auto":
             everyone = torch.arange(x.shape[0], device=x.device)
             scores = self._integrate(model, x, x0, mask, targets, everyone, int(self.n_steps))
             steps = torch.full((x.shape[0],), int(self.n_steps))
         else:
-            scores, steps = self._integrate_adaptive(model, x, x0, mask, targets, gap)
-        return Attribution(scores, delta=scores.sum(-1) - gap, steps=steps)
+            scores, steps, error = self._integrate_adaptive(model, x, x0, mask, targets, gap)
+        return Attribution(scores, delta=scores.sum(-1) - gap, steps=steps, token_error=error)
 
     def _integrate_adaptive(
         self,
@@ -101,13 +108,16 @@ class IntegratedGradients(Explainer):
         mask: Tensor,
         targets: Tensor,
         gap: Tensor,
-    ) -> tuple[Tensor, Tensor]:
-        """Refine each window until its delta is within tolerance. With a nested rule the
-        gradients of the coarser grid are kept and only the new points are evaluated."""
+    ) -> tuple[Tensor, Tensor, Tensor]:
+        """Refine each window until it meets ``auto_criterion``; the token error is the largest
+        change of one score from the coarser grid (inf after the first grid). With a nested rule
+        the gradients of the coarser grid are kept and only the new points are evaluated."""
         rule = self.resolved_rule
         nested = rule in NESTED
         scores = torch.zeros((*targets.shape, x.shape[1]), dtype=torch.float32, device=x.device)
         steps = torch.zeros(x.shape[0], dtype=torch.long)
+        errors = torch.full(targets.shape, float("inf"), device=x.device)
+        previous: Tensor | None = None
         todo = torch.arange(x.shape[0], device=x.device)
         n = self.min_steps
         alphas, _ = nodes(rule, n)
@@ -118,9 +128,14 @@ class IntegratedGradients(Explainer):
             scores[todo], steps[todo.cpu()] = estimate, n
             delta = estimate.sum(-1) - gap[todo]
             done = (delta.abs() <= (self.tolerance * gap[todo].abs()).clamp(min=self.atol)).all(1)
-            todo, parts = todo[~done], parts[~done]
+            if previous is not None:
+                errors[todo] = (estimate - previous).abs().amax(-1)
+            if self.auto_criterion == "token":
+                scale = torch.maximum(gap[todo].abs(), estimate.abs().amax(-1))
+                done &= (errors[todo] <= (self.tolerance * scale).clamp(min=self.atol)).all(1)
+            todo, parts, previous = todo[~done], parts[~done], estimate[~done]
             if not len(todo) or n >= self.max_steps:
-                return scores, steps
+                return scores, steps, errors
             n = min(refine(rule, n), self.max_steps)
             alphas, _ = nodes(rule, n)
             if nested and n == refine(rule, int(parts.shape[1])):
@@ -133,19 +148,19 @@ class IntegratedGradients(Explainer):
 
     def _integrate_panels(
         self, model: TextClassifier, x: Tensor, x0: Tensor, mask: Tensor, targets: Tensor
-    ) -> tuple[Tensor, Tensor, Tensor]:
-        """Locally adaptive Simpson panels (``integrate_adaptive``): scores, steps and
-        f(x) - f(x') from the end points a = 1, 0."""
+    ) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+        """Locally adaptive Simpson panels (``integrate_adaptive``): scores, steps,
+        f(x) - f(x') from the end points a = 1, 0 and the largest token error estimate."""
 
         def evaluate(rows: list[int], alphas: Tensor) -> tuple[Tensor, Tensor]:
             which = torch.tensor(rows, device=x.device)
             return self._contributions(model, x, x0, mask, targets, which, alphas.to(x.device))
 
-        scores, steps, gap = integrate_adaptive(
+        scores, steps, gap, error = integrate_adaptive(
             evaluate, x.shape[0], tolerance=self.tolerance, atol=self.atol,
-            min_points=self.min_steps, max_points=self.max_steps,
+            min_points=self.min_steps, max_points=self.max_steps, criterion=self.auto_criterion,
         )  # fmt: skip
-        return scores.float(), steps, gap
+        return scores.float(), steps, gap, error.float()
 
     def _integrate(
         self,

@@ -16,9 +16,11 @@ are the same as Captum's (they stop at layer l either way). With a backward cost
 forward (measured on a CPU) that predicts ~0.67x of L + 1 Captum runs at the same n_steps;
 benchmarks/layer_ig.py measures it.
 
-``n_steps="auto"``: every layer of every text is refined on its own until its delta is within
-``tolerance`` of f(x) - f(x'), with the adaptive Simpson panels of Integrated Gradients
-(``_adaptive_quadrature``); ``steps`` in the result says how many points each layer took.
+``n_steps="auto"``: every layer of every text is refined on its own, with the adaptive Simpson
+panels of Integrated Gradients (``_adaptive_quadrature``), until every position's estimated error
+at that layer is within ``tolerance`` of max(|f(x) - f(x')|, max_i |score_i|) and the layer's delta
+within ``tolerance`` of f(x) - f(x') (``auto_criterion="token"``; ``"sum"``: the delta alone).
+``n_steps`` and ``max_token_error`` in the result: the points each layer took, and its estimate.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from wordlight.checks import bounded
 from wordlight.engine.passes import class_outputs, width_chunks
 from wordlight.engine.windows import WindowBatch
 from wordlight.errors import InputError
-from wordlight.methods._adaptive_quadrature import integrate_adaptive
+from wordlight.methods._adaptive_quadrature import Criterion, integrate_adaptive
 from wordlight.methods._baselines import baseline_ids
 from wordlight.methods._layer_base import LayerAttribution, LayerPathMethod
 from wordlight.methods._quadrature import ADAPTIVE, nodes
@@ -53,6 +55,8 @@ class LayerIntegratedGradients(LayerPathMethod):
     # "auto": |delta| <= max(tolerance * |f(x) - f(x')|, atol) per layer
     tolerance: float = bounded(0.01, low=0, low_open=True)
     atol: float = bounded(1e-6, low=0)
+    # "token": every position's estimated error and the delta; "sum": the delta only
+    auto_criterion: Criterion = "token"
     min_steps: int = bounded(5, low=2, integer=True)  # "auto": points of the first grid
     max_steps: int = bounded(513, low=2, integer=True)  # "auto": the most points of one layer
 
@@ -82,17 +86,20 @@ class LayerIntegratedGradients(LayerPathMethod):
         real = mask.unsqueeze(-1).to(hx[0].dtype)
         gap = f_x - f_b
         paths = [_Path(model, hb[k], (hx[k] - hb[k]) * real, mask, targets, k) for k in rows]
+        error = None
         if self.n_steps == "auto":
             parts = [self._integrate_auto(path, gap) for path in paths]
-            dims = torch.stack([d for d, _ in parts], dim=1)  # (B, R, T, D)
-            steps = torch.stack([n for _, n in parts], dim=1)  # (B, R)
+            dims = torch.stack([d for d, _, _ in parts], dim=1)  # (B, R, T, D)
+            steps = torch.stack([n for _, n, _ in parts], dim=1)  # (B, R)
+            error = torch.stack([e for _, _, e in parts], dim=1)  # (B, R)
         else:
             dims = torch.stack([self._integrate(path) for path in paths], dim=1)
             steps = torch.full((len(targets), len(rows)), int(self.n_steps))
         scores = dims.sum(-1)
         return LayerAttribution(
-            scores, dims=dims, delta=scores.sum(-1) - gap[:, None], gap=gap, steps=steps
-        )
+            scores, dims=dims, delta=scores.sum(-1) - gap[:, None], gap=gap, steps=steps,
+            token_error=error,
+        )  # fmt: skip
 
     def _f(self, model: LayeredClassifier, last: Tensor, mask: Tensor, targets: Tensor) -> Tensor:
         logits = model.logits_from_hidden(last, mask)
@@ -110,9 +117,9 @@ class LayerIntegratedGradients(LayerPathMethod):
             out[:, : part.shape[1]].index_add_(0, text, w[step].view(-1, 1, 1) * part)
         return out
 
-    def _integrate_auto(self, path: _Path, gap: Tensor) -> tuple[Tensor, Tensor]:
-        """(B, T, D) and the points used (B,), each text refined until its delta at this layer
-        is within tolerance."""
+    def _integrate_auto(self, path: _Path, gap: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        """(B, T, D), the points used (B,) and the largest token error estimate (B,), each
+        text refined until it meets ``auto_criterion`` at this layer."""
         base = path.base
 
         def evaluate(rows: list[int], alphas: Tensor) -> tuple[Tensor, Tensor]:
@@ -125,11 +132,12 @@ class LayerIntegratedGradients(LayerPathMethod):
                 f[i, step, 0] = value
             return values, f
 
-        dims, steps, _ = integrate_adaptive(
+        dims, steps, _, error = integrate_adaptive(
             evaluate, len(base), tolerance=self.tolerance, atol=self.atol,
             min_points=self.min_steps, max_points=self.max_steps, gap=gap[:, None],
+            criterion=self.auto_criterion,
         )  # fmt: skip
-        return dims[:, 0], steps
+        return dims[:, 0], steps, error[:, 0].float()
 
     def _points(
         self, path: _Path, which: Tensor, alphas: Tensor

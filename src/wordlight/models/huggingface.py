@@ -3,8 +3,9 @@ XLM-R, ELECTRA, ...) and text-classification pipelines. transformers is imported
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from functools import cached_property
 from typing import Any
 
@@ -72,13 +73,14 @@ class HuggingFaceClassifier:
         return self._embedding.weight.device
 
     def encode(self, texts: Sequence[str]) -> list[Encoding]:
-        batch = self.tokenizer(
-            list(texts),
-            add_special_tokens=False,
-            return_offsets_mapping=True,
-            truncation=False,
-            verbose=False,
-        )
+        with quiet_length_warning():  # long texts are cut into windows later: the warning is false
+            batch = self.tokenizer(
+                list(texts),
+                add_special_tokens=False,
+                return_offsets_mapping=True,
+                truncation=False,
+                verbose=False,
+            )
         out = []
         for text, ids, offsets in zip(
             texts, batch["input_ids"], batch["offset_mapping"], strict=True
@@ -161,6 +163,37 @@ class HuggingFaceClassifier:
 
     def logits_from_hidden(self, last_hidden: Tensor, attention_mask: Tensor) -> Tensor:
         return self._decoded(self.encoder_layers.logits(last_hidden, attention_mask))
+
+
+LENGTH_WARNING = (
+    "Token indices sequence length is longer than the specified maximum sequence length"
+)
+_TOKENIZER_LOGGERS = (
+    "transformers.tokenization_utils_base",
+    "transformers.tokenization_utils_fast",
+)
+
+
+class _DropLengthWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(LENGTH_WARNING)
+
+
+@contextmanager
+def quiet_length_warning() -> Iterator[None]:
+    """Drop transformers' "Token indices sequence length is longer than the specified maximum
+    sequence length ... will result in indexing errors" while inside: wordlight windows long texts,
+    so for it the warning is false. ``verbose=False`` silences it in the transformers used here;
+    the filter keeps it silent in versions that warn anyway. Every other log line passes."""
+    loggers = [logging.getLogger(name) for name in _TOKENIZER_LOGGERS]
+    drop = _DropLengthWarning()
+    for logger in loggers:
+        logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(drop)
 
 
 def _special_template(tokenizer: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:

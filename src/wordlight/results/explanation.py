@@ -53,6 +53,8 @@ class Explanation:
     params: Mapping[str, Any] = field(default_factory=dict)
     completeness_delta: float | None = None
     n_steps: int | None = None
+    # path methods with n_steps="auto": the largest estimated |error| of one token's score
+    max_token_error: float | None = None
     word_aggregation: str = "sum"
     true_label: str | None = None
     words: tuple[Word, ...] = ()
@@ -134,6 +136,7 @@ class Explanation:
             "params": jsonable(dict(self.params)),
             "completeness_delta": self.completeness_delta,
             "n_steps": self.n_steps,
+            "max_token_error": self.max_token_error,
             "word_aggregation": self.word_aggregation,
             "true_label": self.true_label,
         }
@@ -152,6 +155,7 @@ class Explanation:
             params=dict(data.get("params", {})),
             completeness_delta=data.get("completeness_delta"),
             n_steps=data.get("n_steps"),
+            max_token_error=data.get("max_token_error"),
             word_aggregation=data.get("word_aggregation", "sum"),
             true_label=data.get("true_label"),
             words=tuple(

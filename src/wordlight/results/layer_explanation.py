@@ -28,7 +28,9 @@ class LayerExplanation:
     whose sum over the last axis is ``scores``. The same facts carry the same names as on
     :class:`Explanation`, one value per row here: ``completeness_delta[r]`` is row r's completeness
     delta (sum of the row minus f(x) - f(x')) for path methods, ``n_steps[r]`` the integration
-    points row r used. ``deltas`` and ``steps`` are their old names, kept as read-only aliases.
+    points row r used, ``max_token_error[r]`` the largest estimated |error| of one position's
+    score in row r (``n_steps="auto"``). ``deltas`` and ``steps`` are the old names of the first
+    two, kept as read-only aliases.
     """
 
     text: str
@@ -46,6 +48,7 @@ class LayerExplanation:
     gap: float | None = None  # f(x) - f(x') for path methods
     n_steps: tuple[int, ...] | None = None  # (rows,) integration points per layer, path methods
     dims: np.ndarray | None = None  # (rows, positions, hidden), kept in memory only
+    max_token_error: np.ndarray | None = None  # (rows,) largest token error estimate, "auto"
     words: tuple[Word, ...] = ()
 
     def __post_init__(self) -> None:
@@ -62,6 +65,9 @@ class LayerExplanation:
         if self.completeness_delta is not None:
             delta = np.asarray(self.completeness_delta, np.float64)
             object.__setattr__(self, "completeness_delta", delta)
+        if self.max_token_error is not None:
+            errors = np.asarray(self.max_token_error, np.float64)
+            object.__setattr__(self, "max_token_error", errors)
         if not self.words:
             object.__setattr__(self, "words", self.explanation(self.layers[0]).words)
 
@@ -116,6 +122,9 @@ class LayerExplanation:
                 None if self.completeness_delta is None else float(self.completeness_delta[r])
             ),
             n_steps=None if self.n_steps is None else self.n_steps[r],
+            max_token_error=(
+                None if self.max_token_error is None else float(self.max_token_error[r])
+            ),
             word_aggregation=word_aggregation,
             words=self.words,
         )
@@ -148,6 +157,9 @@ class LayerExplanation:
             ),
             "gap": self.gap,
             "n_steps": None if self.n_steps is None else list(self.n_steps),
+            "max_token_error": (
+                None if self.max_token_error is None else self.max_token_error.tolist()
+            ),
         }
 
     @classmethod
@@ -169,6 +181,7 @@ class LayerExplanation:
             completeness_delta=None if deltas is None else np.asarray(deltas, dtype=np.float64),
             gap=data.get("gap"),
             n_steps=None if steps is None else tuple(int(n) for n in steps),
+            max_token_error=data.get("max_token_error"),
             words=tuple(
                 Word(t, int(s), int(e), tuple(int(i) for i in idx))
                 for t, s, e, idx in data.get("words", [])

@@ -157,6 +157,8 @@ def caption(explanation: Explanation) -> str:
         parts.append(f"{e.n_steps} steps")
     if e.completeness_delta is not None:
         parts.append(f"completeness Δ {e.completeness_delta:.3g}")
+    if e.max_token_error is not None:
+        parts.append(f"token error ≤ {e.max_token_error:.2g} (est.)")
     if e.word_aggregation != "sum":
         parts.append(f"words: {e.word_aggregation}")
     return " · ".join(parts)

@@ -87,6 +87,8 @@ def header(explanation: Explanation, index: int | None = None) -> str:
         parts.append(f"steps: {e.n_steps}")
     if e.completeness_delta is not None:
         parts.append(f"delta: {e.completeness_delta:.3g}")
+    if e.max_token_error is not None:
+        parts.append(f"token error: {e.max_token_error:.2g}")
     prefix = f"[{index}] " if index is not None else ""
     return prefix + " | ".join(parts)
 
