@@ -25,14 +25,17 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from wordlight.errors import InputError, ModelError
+from wordlight.errors import InputError, ModelError, one_of
 from wordlight.explanation import Explanation
 from wordlight.methods._engine import width_chunks
-from wordlight.methods._information_core import FitSettings, fit_sigmas, seeded_noise
+from wordlight.methods._information_core import FitSettings, _Problem, fit_sigmas, seeded_noise
+from wordlight.methods._information_init import LinearisedSettings, fit_linearised, seeded_probes
 from wordlight.methods._regularization import layer_regularization
 from wordlight.methods._windows import WindowBatch
 from wordlight.methods.base import Attribution, Explainer
 from wordlight.models.protocol import LayeredClassifier, TextClassifier
+
+SOLVERS = ("linearised", "newton")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,12 +47,21 @@ class Information(Explainer):
     rate·M/(S·K) drifts with the text length S and the size M of Φ's output.
     ``regularization``: a data set name (std of layer k's states over ``regularization_size``
     of its texts), a text file, or ``"self"`` (the original's fallback, normalise by Φ(x)²).
+    ``solver="linearised"`` (default): the closed-form optimum of the linearised layer from
+    ``probes`` Hutchinson probes, then ``rounds`` corrected fixed-point rounds of ``samples``
+    draws (``_information_init``); ``"newton"``: the damped stochastic Newton iteration until
+    every σ is known to ±``tolerance`` (at most ``max_iterations`` steps), the reference.
     ``published=True`` runs the original algorithm (Adam with lr, one sample, best-loss snapshot,
     every one of ``max_iterations``): for comparisons only.
     """
 
     name: ClassVar[str] = "information"
     summary: ClassVar[str] = "information hidden layer k keeps about each word, log(scale/sigma)"
+    signed: ClassVar[bool] = False
+    meaning: ClassVar[str] = (
+        "information the layer keeps about each word, log(scale/σ) in nats per dimension: "
+        "0 = ignored, larger = kept more; the same for every class"
+    )
 
     layer: int = -1  # 1..n_layers, or -1 for the last
     rate: float = 0.1
@@ -64,6 +76,9 @@ class Information(Explainer):
     regularization_size: int = 256
     cache_dir: str | None = None  # also keep the regularization here (.safetensors)
     published: bool = False
+    solver: str = "linearised"  # or "newton" (the converged reference); ignored when published
+    probes: int = 256  # Hutchinson probes of the linearised start
+    rounds: int = 2  # corrected fixed-point rounds after it
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -74,7 +89,14 @@ class Information(Explainer):
                 raise InputError(f"{name} must be > {low}, got {getattr(self, name)}")
         if not self.published and self.lr > 1:
             raise InputError(f"lr is the fraction of a Newton step, in (0, 1]; got {self.lr}")
-        for name, low in (("samples", 1), ("max_iterations", 1), ("regularization_size", 2)):
+        if self.solver not in SOLVERS:
+            raise one_of("solver", self.solver, SOLVERS)
+        if self.rounds < 0:
+            raise InputError(f"rounds must be >= 0, got {self.rounds}")
+        for name, low in (
+            *(("samples", 1), ("max_iterations", 1), ("regularization_size", 2)),
+            ("probes", 1),
+        ):
             if getattr(self, name) < low:
                 raise InputError(f"{name} must be >= {low}, got {getattr(self, name)}")
 
@@ -85,6 +107,11 @@ class Information(Explainer):
             max_iterations=self.max_iterations, tolerance=self.tolerance,
             published=self.published,
         )  # fmt: skip
+
+    def linearised(self) -> LinearisedSettings:
+        return LinearisedSettings(
+            probes=self.probes, rounds=self.rounds, samples=self.samples, chunk=self.samples
+        )
 
     def attribute(self, model: TextClassifier, batch: WindowBatch, targets: Tensor) -> Attribution:
         layered = _layered(model)
@@ -115,10 +142,15 @@ class Information(Explainer):
             def phi(xs: Tensor, which: Tensor, mask: Tensor = mask) -> Tensor:
                 return layered.hidden_state(xs, mask[which], layer)
 
-            fit = fit_sigmas(
-                phi, x[rows, :width], content, settings, noise, regularization=reg,
-                out_mask=mask.unsqueeze(-1), init=init,
-            )  # fmt: skip
+            if self.solver == "linearised" and not self.published:
+                problem = _Problem(phi, x[rows, :width], content, reg, mask.unsqueeze(-1), settings)
+                probes = seeded_probes(seeds, mask, problem.s0.shape[-1])
+                fit = fit_linearised(problem, noise, probes, self.scale, self.linearised())
+            else:
+                fit = fit_sigmas(
+                    phi, x[rows, :width], content, settings, noise, regularization=reg,
+                    out_mask=mask.unsqueeze(-1), init=init,
+                )  # fmt: skip
             sigma[rows, :width] = fit.sigma
             steps[rows], converged[rows] = fit.iterations, fit.converged
         if not self.published and not bool(converged.all()):

@@ -32,6 +32,8 @@ class LayerInformation(LayerMethod):
     name: ClassVar[str] = "information"
     summary: ClassVar[str] = "information each layer keeps about each word, log(scale/sigma)"
     first_layer: ClassVar[int] = 1
+    signed: ClassVar[bool] = False
+    meaning: ClassVar[str] = Information.meaning
 
     # the information method's hyperparameters (see Information)
     rate: float = 0.1
@@ -43,6 +45,9 @@ class LayerInformation(LayerMethod):
     seed: int = 0
     regularization: str = "movies"
     regularization_size: int = 256
+    solver: str = "linearised"
+    probes: int = 256
+    rounds: int = 2
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -54,7 +59,8 @@ class LayerInformation(LayerMethod):
             samples=self.samples, max_iterations=self.max_iterations, tolerance=self.tolerance,
             seed=self.seed, regularization=self.regularization,
             regularization_size=self.regularization_size, output=self.output,
-            max_batch_tokens=self.max_batch_tokens,
+            max_batch_tokens=self.max_batch_tokens, solver=self.solver, probes=self.probes,
+            rounds=self.rounds,
         )  # fmt: skip
 
     def attribute_layers(
