@@ -52,7 +52,9 @@ def test_start_is_the_first_order_optimum_and_rounds_fix_the_nonlinearity() -> N
     start = fit_linearised(p, noise, probes, 1.0, LinearisedSettings(probes=512, rounds=0))
     np.testing.assert_allclose(start.sigma.numpy(), math.sqrt(c / 2), rtol=0.01)
     optimum = math.sqrt((-2 + math.sqrt(4 + 48 * c)) / 24)
-    fit = fit_linearised(p, noise, probes, 1.0, LinearisedSettings(probes=512, rounds=4, samples=32))
+    fit = fit_linearised(
+        p, noise, probes, 1.0, LinearisedSettings(probes=512, rounds=4, samples=32)
+    )
     np.testing.assert_allclose(fit.sigma.numpy(), optimum, rtol=0.01)
     assert abs(math.sqrt(c / 2) / optimum - 1) > 0.1  # the correction was needed
 

@@ -90,7 +90,7 @@ def test_every_target_gets_the_same_nonnegative_scores(bert):
 
 def test_information_renders_like_every_method(bert):
     """HTML and terminal views of an information result: every word, its exact score, the
-    method named; unsigned scores give green only (never the 'against' colour)."""
+    method named; unsigned scores get the one-colour (blue) scale, never green/red."""
     from wordlight.viz import render_html, render_terminal
 
     (e,) = Information(layer=1, regularization="self", max_iterations=40).explain(bert, TEXTS[0])
@@ -99,8 +99,8 @@ def test_information_renders_like_every_method(bert):
     assert [title.split(": ")[0] for _, title in marks] == [w.text for w in e.words]
     for (colour, title), score in zip(marks, e.word_scores, strict=True):
         assert float(title.split(": ")[1]) == pytest.approx(float(score), rel=1e-4)
-        red, green = int(colour[1:3], 16), int(colour[3:5], 16)
-        assert green >= red  # white (0) or green: information is never 'against'
+        red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        assert blue >= green >= red  # white (0) or blue: information has no direction
     assert "information" in page
     plain = render_terminal([e], color=False)
     assert all(w.text in plain for w in e.words) and "information" in plain
