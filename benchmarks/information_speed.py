@@ -161,6 +161,7 @@ def run_speedup(
                 f"{t_ref:.0f}",
             ]
         )  # fmt: skip
+        print("  ".join(rows[-1]), flush=True)  # each layer as soon as it is done
     return rows
 
 
