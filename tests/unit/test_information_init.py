@@ -55,7 +55,8 @@ def test_start_is_the_first_order_optimum_and_rounds_fix_the_nonlinearity() -> N
     fit = fit_linearised(
         p, noise, probes, 1.0, LinearisedSettings(probes=512, rounds=4, samples=32)
     )
-    np.testing.assert_allclose(fit.sigma.numpy(), optimum, rtol=0.01)
+    np.testing.assert_allclose(fit.sigma.numpy(), optimum, rtol=0.02)  # each word: noise
+    assert abs(fit.sigma.mean().item() / optimum - 1) < 0.007  # all six: no bias left
     assert abs(math.sqrt(c / 2) / optimum - 1) > 0.1  # the correction was needed
 
 

@@ -14,10 +14,8 @@ noise, E[Σₘ wₘΔₘ²] = Σᵢ σᵢ²·Aᵢ with Aᵢ = Σₘ wₘ‖∂Φ
    factor by which the real layer departs from its linearisation at the current σ. Rᵢ is a ratio
    of two estimates from the *same* noise z: Gᵢ at x + σz and Gᵢˡⁱⁿ from the same loss at
    x + εσz divided by ε² (a finite-difference linearisation). Their word-to-word cross terms
-   share z and cancel in the ratio, so a few samples give Rᵢ to about a percent, where a plain
-   stochastic gradient needs hundreds of steps. ``rounds`` fixed-point rounds
-   (σ ← c / (2a·A·R(σ)), the exact optimum is a fixed point), ``samples`` draws each; the last
-   round's R is averaged with the previous ones' where σ barely moved.
+   share z and cancel in the ratio. ``rounds`` fixed-point rounds (σ ← c / (2a·A·R(σ)), the
+   exact optimum is a fixed point), ``samples`` draws each, each round with its own R only.
 
 The noise and the probes come from one seeded stream per text, so a text gets the same σ alone or
 in any batch. What it costs and how close it comes to the converged optimiser:
@@ -109,8 +107,6 @@ def fit_linearised(
 
     u = solve(torch.ones_like(a_lin))
     row_list = list(range(len(p.x)))
-    num = torch.zeros_like(u)
-    den = torch.zeros_like(u)
     for _ in range(s.rounds):
         g = torch.zeros_like(u)
         g_lin = torch.zeros_like(u)
@@ -119,9 +115,8 @@ def fit_linearised(
             k = min(s.chunk, s.samples - done)
             real, lin = _g_pair(p, u, noise(row_list, k))
             g, g_lin, done = g + real * k, g_lin + lin * k, done + k
-        # a round's ratio counts in the average only while σ was near where it is now
-        num, den = 0.5 * num + g, 0.5 * den + g_lin
-        ratio = torch.where(p.perturb, num / den.clamp_min(tiny), 1.0).clamp(0.05, 20.0)
+        # only this round's ratio: one taken at an earlier σ would pull the fixed point back
+        ratio = torch.where(p.perturb, g / g_lin.clamp_min(tiny), 1.0).clamp(0.05, 20.0)
         u = solve(ratio)
     sigma = u.exp() * perturb
     steps = torch.full((len(p.x),), s.rounds * s.samples + s.probes)
