@@ -1,5 +1,6 @@
 """The fast solver of the information method: a linearised start, then a few corrected
-fixed-point rounds (``solver="linearised"``, the default of ``Information``).
+fixed-point rounds (``solver="linearised"`` of ``Information``, opt-in: see the accuracy note in
+docs/information.md).
 
 For the loss of ``_information_core`` (L = a·Σₘ wₘ·E[Δₘ²] − c·Σᵢ log σᵢ) and Φ linear in the
 noise, E[Σₘ wₘΔₘ²] = Σᵢ σᵢ²·Aᵢ with Aᵢ = Σₘ wₘ‖∂Φₘ/∂xᵢ‖², so the optimum is closed-form:

@@ -45,7 +45,7 @@ class LayerInformation(LayerMethod):
     seed: int = 0
     regularization: str = "movies"
     regularization_size: int = 256
-    solver: str = "linearised"
+    solver: str = "newton"
     probes: int = 256
     rounds: int = 2
 
