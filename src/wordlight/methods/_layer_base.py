@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -50,6 +50,12 @@ class LayerMethod(ABC):
     name: ClassVar[str]
     summary: ClassVar[str]
     first_layer: ClassVar[int] = 0  # the lowest layer the method can explain
+    signed: ClassVar[bool] = True  # see Explainer.signed
+    meaning: ClassVar[str] = ""
+
+    @classmethod
+    def scores_signed(cls, params: Mapping[str, Any]) -> bool:
+        return cls.signed
 
     layers: tuple[int, ...] | None = None  # None: every layer the method can explain
     output: Output = "probability"

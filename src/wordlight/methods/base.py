@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -61,6 +61,15 @@ class Attribution:
 class Explainer(ABC):
     name: ClassVar[str]
     summary: ClassVar[str]
+    # signed: a score points towards (+) or against (-) the target; unsigned methods say in
+    # `meaning` what their number is (the views show it instead of towards/against)
+    signed: ClassVar[bool] = True
+    meaning: ClassVar[str] = ""
+
+    @classmethod
+    def scores_signed(cls, params: Mapping[str, Any]) -> bool:
+        """Whether results made with ``params`` have signed scores (``signed`` by default)."""
+        return cls.signed
 
     output: Output = "probability"  # explain the class probability or the raw logit
     # rows x tokens in one forward/backward pass, the memory cap; None: the engine's default

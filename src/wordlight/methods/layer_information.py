@@ -47,6 +47,8 @@ class LayerInformation(LayerMethod):
     name: ClassVar[str] = "information"
     summary: ClassVar[str] = "information each layer keeps about each word, log(scale/sigma)"
     first_layer: ClassVar[int] = 1
+    signed: ClassVar[bool] = False
+    meaning: ClassVar[str] = Information.meaning
 
     information: Information = field(default_factory=Information)  # run at each layer
 

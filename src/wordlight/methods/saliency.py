@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from torch import Tensor
 
@@ -21,7 +22,17 @@ class Saliency(Explainer):
     name: ClassVar[str] = "saliency"
     summary: ClassVar[str] = "gradient of the output w.r.t. each token embedding (L2 or signed)"
 
+    signed: ClassVar[bool] = False  # with the default norm="l2"
+    meaning: ClassVar[str] = (
+        "gradient size (L2 norm) of the target's output at each word: how sensitive it is, "
+        "not in which direction"
+    )
+
     norm: Literal["l2", "signed"] = "l2"
+
+    @classmethod
+    def scores_signed(cls, params: Mapping[str, Any]) -> bool:
+        return params.get("norm", "l2") != "l2"
 
     def attribute(self, model: TextClassifier, batch: WindowBatch, targets: Tensor) -> Attribution:
         x = model.embed(batch.ids).detach()

@@ -6,13 +6,18 @@ one (against it) red; the intensity grows linearly with ``|score| / scale`` and 
 lightness (HSL hue 120 = green, 0 = red), so ``score_to_rgb(-s)`` is ``score_to_rgb(s)`` with
 red and green swapped.
 The darkest colour keeps 60 % lightness so dark text stays readable on it (contrast >= 5:1).
+
+Unsigned methods (the information method, saliency with ``norm="l2"``: see
+:func:`unsigned_meaning`) get a one-colour scale instead: white at 0 to blue (HSL hue 210) at
+``score >= scale``, with the same saturation and lightness, and no towards/against wording.
 """
 
 from __future__ import annotations
 
+import colorsys
 import math
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,6 +30,7 @@ LEVELS = ("word", "token")
 SATURATION = 0.75
 MIN_LIGHTNESS = 0.60  # lightness at full intensity; 1.0 (white) at score 0
 TEXT_RGB = (17, 17, 17)  # dark text on every background of the scale
+UNSIGNED_HUE = 210 / 360  # blue: the one colour of unsigned scores
 
 
 def intensity(score: float, scale: float) -> float:
@@ -34,10 +40,14 @@ def intensity(score: float, scale: float) -> float:
     return min(abs(score) / scale, 1.0)
 
 
-def score_to_rgb(score: float, scale: float) -> tuple[int, int, int]:
-    """The background colour of ``score`` as integer ``(r, g, b)``; exactly white for 0."""
+def score_to_rgb(score: float, scale: float, signed: bool = True) -> tuple[int, int, int]:
+    """The background colour of ``score`` as integer ``(r, g, b)``; exactly white for 0.
+    ``signed=False``: the one-colour scale of unsigned scores (blue, by ``|score|``)."""
     amount = intensity(float(score), float(scale))
     lightness = 1.0 - (1.0 - MIN_LIGHTNESS) * amount
+    if not signed:
+        rgb = colorsys.hls_to_rgb(UNSIGNED_HUE, lightness, SATURATION)
+        return (round(rgb[0] * 255), round(rgb[1] * 255), round(rgb[2] * 255))
     chroma = (1.0 - abs(2.0 * lightness - 1.0)) * SATURATION  # HSL -> RGB for hues 0 and 120
     strong = round((lightness + chroma / 2.0) * 255)
     weak = round((lightness - chroma / 2.0) * 255)
@@ -49,9 +59,32 @@ def rgb_to_hex(rgb: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
-def score_to_hex(score: float, scale: float) -> str:
+def score_to_hex(score: float, scale: float, signed: bool = True) -> str:
     """The background colour of ``score`` as a CSS hex string."""
-    return rgb_to_hex(score_to_rgb(score, scale))
+    return rgb_to_hex(score_to_rgb(score, scale, signed))
+
+
+def unsigned_meaning(result: object) -> str | None:
+    """None when ``result`` (an Explanation or LayerExplanation) has signed scores (towards /
+    against the target); otherwise what its unsigned number means, for the legend. Decided by
+    the method that made it (``scores_signed`` of its registry entry, with its params); a method
+    not in the registries counts as signed."""
+    from wordlight.methods import LAYER_METHODS, METHODS
+
+    registry: Mapping[str, Any] = LAYER_METHODS if hasattr(result, "layers") else METHODS
+    cls = registry.get(str(getattr(result, "method", "")))
+    if cls is None or cls.scores_signed(getattr(result, "params", {}) or {}):
+        return None
+    return str(cls.meaning) or "an unsigned score: size only, no direction"
+
+
+def all_unsigned(results: Iterable[object]) -> str | None:
+    """The shared meaning when every result is unsigned (and there is at least one), else None:
+    the views then use the one-colour scale and legend."""
+    meanings = [unsigned_meaning(r) for r in results]
+    if not meanings or any(m is None for m in meanings):
+        return None
+    return meanings[0] if len(set(meanings)) == 1 else "unsigned scores: size only, no direction"
 
 
 def check_level(level: str) -> str:
@@ -105,6 +138,11 @@ def decimals_for(scale: float) -> int:
 def format_score(score: float, scale: float) -> str:
     """A signed score with as many decimals as its scale needs: ``+0.31``, ``-0.0042``."""
     return f"{score:+.{decimals_for(scale)}f}"
+
+
+def plain_score(score: float, scale: float) -> str:
+    """An unsigned score with as many decimals as its scale needs: ``0.31``."""
+    return f"{score:.{decimals_for(scale)}f}"
 
 
 def exact_score(score: float) -> str:

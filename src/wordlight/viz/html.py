@@ -3,6 +3,8 @@
 Every piece of user text is escaped; styles are inline (no CDN, script, font or stylesheet link),
 so the page works offline and the fragment renders the same in notebooks. The text shown for each
 row is the original text sliced by character offsets, so its spacing and punctuation are kept.
+Unsigned methods (``colors.unsigned_meaning``) get the one-colour scale, unsigned totals and a
+legend saying what their number means instead of "towards/against the target".
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from wordlight.viz.colors import (
     format_score,
     level_scores,
     level_units,
+    plain_score,
     rgb_to_hex,
     scale_for,
     score_to_hex,
+    unsigned_meaning,
 )
 
 _TEXT = rgb_to_hex(TEXT_RGB)
@@ -75,7 +79,7 @@ def render_html(
     body = (
         f'<div class="wordlight" style="{_BOX}">'
         + (f'<h2 style="font-size:18px;margin:4px 0 8px">{_ESC(title)}</h2>' if title else "")
-        + _legend(shared, level)
+        + _legends(items, shared, level)
         + f'<table style="{_TABLE}"><thead><tr>{header}</tr></thead>'
         + f"<tbody>{rows}</tbody></table></div>"
     )
@@ -110,6 +114,7 @@ def highlight_text(explanation: Explanation, level: str, scale: float) -> str:
     units = sorted(
         zip(level_units(explanation, level), scores, strict=True), key=lambda u: u[0][1:]
     )
+    signed = unsigned_meaning(explanation) is None
     parts: list[str] = []
     cursor = 0
     for (unit_text, start, end), score in units:
@@ -117,8 +122,8 @@ def highlight_text(explanation: Explanation, level: str, scale: float) -> str:
         if end <= start:
             continue
         parts.append(_ESC(text[cursor:start]))
-        tip = _ESC(f"{unit_text}: {exact_score(score)}")
-        style = f"background:{score_to_hex(score, scale)};{_MARK}"
+        tip = _ESC(f"{unit_text}: {exact_score(score) if signed else repr(float(score))}")
+        style = f"background:{score_to_hex(score, scale, signed)};{_MARK}"
         parts.append(
             f'<mark style="{style}" title="{tip}" data-score="{_ESC(exact_score(score))}">'
             f"{_ESC(text[start:end])}</mark>"
@@ -136,11 +141,12 @@ def _row(explanation: Explanation, level: str, scale: float) -> str:
     target = _ESC(e.target_label)
     total = float(level_scores(e, level).sum())
     text = highlight_text(e, level, scale)
+    shown = format_score if unsigned_meaning(e) is None else plain_score
     cells = (
         true_label,
         predicted,
         target,
-        _ESC(format_score(total, scale)),
+        _ESC(shown(total, scale)),
         f'<div data-wl="text" style="{_TEXT_CELL}">{text}</div>'
         f'<div style="{_META}">{_ESC(caption(e))}</div>',
     )
@@ -172,6 +178,31 @@ def _param(value: object) -> str:
     if isinstance(value, Sequence) and not isinstance(value, str):
         return "[" + ", ".join(_param(v) for v in value) + "]"
     return str(value)
+
+
+def _legends(items: list[Explanation], scale: float, level: str) -> str:
+    """The signed legend if any row is signed, and one unsigned legend per meaning."""
+    meanings = [unsigned_meaning(e) for e in items]
+    parts = [_unsigned_legend(scale, level, m) for m in dict.fromkeys(meanings) if m is not None]
+    if not items or any(m is None for m in meanings):
+        parts.insert(0, _legend(scale, level))
+    return "".join(parts)
+
+
+def _unsigned_legend(scale: float, level: str, meaning: str) -> str:
+    """One colour from white (0) to blue (full): what the unsigned number means."""
+    zero, full = score_to_hex(0.0, scale, False), score_to_hex(scale, scale, False)
+    bar = (
+        "display:inline-block;width:160px;height:12px;vertical-align:middle;"
+        "border:1px solid #d1d5db;border-radius:3px;"
+        f"background:linear-gradient(to right,{zero},{full})"
+    )
+    unit = "word" if level == "word" else "token"
+    return (
+        f'<div data-wl="unsigned-legend" style="font-size:13px;margin:4px 0 6px;line-height:2">'
+        f'0 <span style="{bar}" title="colour scale"></span> full colour at {unit} score '
+        f"&ge; {_ESC(f'{scale:.3g}')} · score = {_ESC(meaning)}</div>"
+    )
 
 
 def _legend(scale: float, level: str) -> str:

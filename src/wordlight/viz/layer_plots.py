@@ -5,8 +5,11 @@ Every signed figure uses the package's one colour scale (``viz.colors``): 0 is w
 towards the target, red against it, one shared symmetric range for all layers unless
 ``normalise=True`` divides each layer by its own max ``|score|`` (then said on the figure:
 rows are no longer comparable). Columns are the positions the model saw, labelled with their
-own token, special tokens included. Functions return a ``matplotlib.figure.Figure`` (no pyplot,
-no global state); :func:`figure_png` turns one into PNG bytes.
+own token, special tokens included. Unsigned methods (the information method:
+``colors.unsigned_meaning``) get a one-colour scale from 0 (white) to the max score (blue), no
+target in the title, and a colour-bar label saying what the number means. Functions return a
+``matplotlib.figure.Figure`` (no pyplot, no global state); :func:`figure_png` turns one into
+PNG bytes.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import numpy as np
 
 from wordlight.errors import InputError
 from wordlight.results import LayerExplanation, LayerProfile
-from wordlight.viz.colors import score_to_rgb
+from wordlight.viz.colors import score_to_rgb, unsigned_meaning
 
 _HINT = "pip install 'wordlight[viz]'"
 
@@ -41,6 +44,14 @@ def signed_colormap() -> Any:
         "wordlight", [tuple(red), (1.0, 1.0, 1.0), tuple(green)]
     )
     return cmap.with_extremes(bad="#d1d5db")  # NaN (special tokens under information): grey
+
+
+def unsigned_colormap() -> Any:
+    """The one-colour scale of unsigned scores: white at 0, blue at 1; NaN grey."""
+    mpl = _matplotlib()
+    full = tuple(np.array(score_to_rgb(1.0, 1.0, signed=False)) / 255)
+    cmap = mpl.colors.LinearSegmentedColormap.from_list("wordlight-unsigned", [(1, 1, 1), full])
+    return cmap.with_extremes(bad="#d1d5db")
 
 
 def layer_names(result: LayerExplanation) -> list[str]:
@@ -73,13 +84,13 @@ def layer_heatmap(
     """Token × layer heatmap: a column per position (labelled with its token), a row per layer."""
     mpl = _matplotlib()
     values, vmax = heatmap_values(result, normalise=normalise, scale=scale)
+    meaning = unsigned_meaning(result)
     n_rows, n_cols = values.shape
     fig = mpl.figure.Figure(figsize=(max(5.0, 0.55 * n_cols + 2.5), max(2.6, 0.42 * n_rows + 1.8)))
     ax = fig.add_subplot()
-    norm = mpl.colors.Normalize(vmin=-vmax, vmax=vmax)
-    image = ax.imshow(
-        np.ma.masked_invalid(values), cmap=signed_colormap(), norm=norm, aspect="auto"
-    )
+    norm = mpl.colors.Normalize(vmin=-vmax if meaning is None else 0.0, vmax=vmax)
+    cmap = signed_colormap() if meaning is None else unsigned_colormap()
+    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, norm=norm, aspect="auto")
     ax.set_xticks(range(n_cols), result.token_labels, rotation=60, ha="right", fontsize=9)
     ax.set_yticks(range(n_rows), layer_names(result), fontsize=9)
     ax.set_ylabel("layer (emb = embedding output)")
@@ -89,12 +100,18 @@ def layer_heatmap(
     if normalise:
         label = "score ÷ its layer's max |score|"
         title = "PER-LAYER NORMALISED: colours compare within a row, not across rows"
-    else:
+    elif meaning is None:
         label = f"score (shared scale, full colour at |score| ≥ {vmax:.3g})"
         title = "one shared signed scale for all layers"
+    else:
+        label = f"score, full colour at ≥ {vmax:.3g} (unsigned: no direction)"
+        title = "one shared unsigned scale for all layers"
     bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label(label, fontsize=8)
-    ax.set_title(f"{result.method} → {result.target_label}: {title}", fontsize=9)
+    if meaning is None:
+        ax.set_title(f"{result.method} → {result.target_label}: {title}", fontsize=9)
+    else:  # the same for every target: no arrow; the legend says what the number is
+        ax.set_title(f"{result.method}: {title}\nscore = {meaning}", fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -141,7 +158,10 @@ def layer_distribution(result: LayerExplanation, token: int | str | None = None)
     hist.set_xlabel("attribution of one dimension")
     hist.legend(fontsize=7, ncol=2)
     sums = np.nansum(result.scores, axis=1)
-    total.bar(range(len(names)), sums, color=["#16a34a" if s >= 0 else "#dc2626" for s in sums])
+    signed = unsigned_meaning(result) is None
+    one = "#{:02x}{:02x}{:02x}".format(*score_to_rgb(1.0, 1.0, signed=False))
+    bars = [("#16a34a" if s >= 0 else "#dc2626") if signed else one for s in sums]
+    total.bar(range(len(names)), sums, color=bars)
     total.set_xticks(range(len(names)), names)
     if result.gap is not None:
         total.axhline(result.gap, color="#111", linestyle="--", linewidth=1, label="f(x) − f(x′)")

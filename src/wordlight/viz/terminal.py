@@ -3,7 +3,9 @@
 Colour is used when asked (``color=True``), or by default when the stream is a TTY, ``NO_COLOR``
 is unset or empty (https://no-color.org) and ``TERM`` is not ``dumb``. Plain text keeps the
 signs visible: every word is followed by its score, ``charm[+0.31]``, and the strongest words
-for and against the target are listed.
+for and against the target are listed. Unsigned methods (``colors.unsigned_meaning``) get no
+"towards/against": their scores print without a sign, the highest ones are listed, and a legend
+line says what the number means.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from wordlight.viz.colors import (
     format_score,
     level_scores,
     level_units,
+    plain_score,
     scale_for,
     score_to_rgb,
+    unsigned_meaning,
 )
 
 RESET = "\x1b[0m"
@@ -65,7 +69,10 @@ def render_terminal(
     shared = scale_for(items, level, scale)
     colored = use_color(color, stream)
     blocks = [_block(i, e, level, shared, colored) for i, e in enumerate(items, 1)]
-    if colored and items:
+    meanings = [unsigned_meaning(e) for e in items]
+    for meaning in dict.fromkeys(m for m in meanings if m is not None):
+        blocks.append(_unsigned_legend(shared, level, meaning, colored))
+    if colored and any(m is None for m in meanings):
         blocks.append(_legend(shared, level))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
@@ -96,9 +103,18 @@ def header(explanation: Explanation, index: int | None = None) -> str:
 def _block(index: int, e: Explanation, level: str, scale: float, colored: bool) -> str:
     scores = level_scores(e, level)
     units = level_units(e, level)
-    body = _highlight(e.text, units, scores, scale, colored)
+    signed = unsigned_meaning(e) is None
+    body = _highlight(e.text, units, scores, scale, colored, signed)
     lines = [header(e, index), body]
     unit = "words" if level == "word" else "tokens"
+    if not signed:  # a size, no direction: the total and the highest, no sign
+        total = plain_score(float(scores.sum()), scale)
+        lines.append(f"  total: {total}  (sum of {len(units)} {unit})")
+        top = [i for i in np.argsort(-scores, kind="stable") if scores[i] > 0][:TOP_K]
+        if top:
+            shown = ", ".join(f"{units[i][0]} {plain_score(scores[i], scale)}" for i in top)
+            lines.append(f"  highest: {shown}")
+        return "\n".join(lines)
     total = format_score(float(scores.sum()), scale)
     lines.append(f"  total: {total}  (sum of {len(units)} {unit}; + towards {e.target_label})")
     order = np.argsort(-np.abs(scores), kind="stable")
@@ -118,6 +134,7 @@ def _highlight(
     scores: np.ndarray,
     scale: float,
     colored: bool,
+    signed: bool = True,
 ) -> str:
     """The text with each unit coloured, or followed by ``[score]``; gaps copied verbatim."""
     parts: list[str] = []
@@ -130,10 +147,11 @@ def _highlight(
         parts.append(text[cursor:start])
         piece = text[start:end]
         if colored:
-            r, g, b = score_to_rgb(float(score), scale)
+            r, g, b = score_to_rgb(float(score), scale, signed)
             parts.append(f"\x1b[48;2;{r};{g};{b}m{fg}{piece}{RESET}")
         else:
-            parts.append(f"{piece}[{format_score(float(score), scale)}]")
+            shown = (format_score if signed else plain_score)(float(score), scale)
+            parts.append(f"{piece}[{shown}]")
         cursor = end
     parts.append(text[cursor:])
     return "".join(parts)
@@ -168,3 +186,17 @@ def render_layer_table(results: LayerExplanation | Iterable[LayerExplanation]) -
             lines.append(f"{name:<6}" + "".join(f"{v:>+{width + 1}.3f}" for v in row))
         blocks.append("\n".join(lines) + "\n\n")
     return "".join(blocks)
+
+
+def _unsigned_legend(scale: float, level: str, meaning: str, colored: bool) -> str:
+    """The one-colour scale (when coloured) and what an unsigned number means."""
+    unit = "word" if level == "word" else "token"
+    text = f"score = {meaning}"
+    if not colored:
+        return text
+    fg = "\x1b[38;2;{};{};{}m".format(*TEXT_RGB)
+    chips = [
+        "\x1b[48;2;{};{};{}m{}{}{}".format(*score_to_rgb(v, scale, False), fg, f" {lab} ", RESET)
+        for v, lab in ((0.0, "0"), (scale / 2, "half"), (scale, "full"))
+    ]
+    return f"{' '.join(chips)} full colour at {unit} score >= {scale:.3g}; {text}"
