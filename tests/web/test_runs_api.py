@@ -1,6 +1,7 @@
 """The Runs view's API over a real explain-dataset run on a tiny model: filters, sorts and pages
 against the run loaded with ``wordlight.load_explanations`` and filtered in plain Python; one row
-against its Explanation; the corpus words against ``corpus_summary``; unknown and path-like names."""
+against its Explanation; the corpus words against ``corpus_summary``; unknown and path-like
+names."""
 
 from __future__ import annotations
 
@@ -82,7 +83,8 @@ CASES = [
     ({}, lambda r: True),
     ({"label": "positive"}, lambda r: r["true_label"] == "positive"),
     ({"correct": "false"}, lambda r: not r["correct"]),
-    ({"correct": "true", "label": "neutral"}, lambda r: r["correct"] and r["true_label"] == "neutral"),
+    ({"correct": "true", "label": "neutral"},
+     lambda r: r["correct"] and r["true_label"] == "neutral"),
     ({"min_confidence": "0.34", "max_confidence": "0.345"},
      lambda r: 0.34 <= r["confidence"] <= 0.345),
     ({"max_delta": "1e-7"}, lambda r: abs(r["delta"]) <= 1e-7),

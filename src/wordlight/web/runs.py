@@ -72,8 +72,8 @@ class RunStore:
         try:
             found = get_row(self.path(name), row, target)
         except InputError as exc:
-            raise NotFound(f"run {name!r} has no row {row}"
-                           + ("" if target is None else f" for target {target}")) from exc  # fmt: skip
+            which = "" if target is None else f" for target {target}"
+            raise NotFound(f"run {name!r} has no row {row}{which}") from exc
         explanation = row_explanation(found).to_dict()
         metrics = {m: found[m] for m in METRICS if m in found}
         return finite({
