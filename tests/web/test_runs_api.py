@@ -241,3 +241,11 @@ def test_first_page_of_a_100k_row_run_through_the_api(run_dir, tmp_path):
     )
     assert len(other.json()["rows"]) == 50
     assert cold < 1.0 and warm < 1.0
+
+
+def test_cli_a_bad_run_directory_is_one_line_and_exit_2(tmp_path, capsys):
+    from wordlight.cli.main import main
+
+    assert main(["app", "--model", "default", "--results", f"r={tmp_path}", "--port", "1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("wordlight: error:") and "not a wordlight run" in err and "\n" not in err

@@ -16,6 +16,7 @@ import wordlight
 from wordlight.web import errors
 from wordlight.web.routes import data as data_routes
 from wordlight.web.routes import explain, jobs, meta, runs
+from wordlight.web.runs import RunStore
 from wordlight.web.security import SecurityMiddleware
 from wordlight.web.state import AppConfig, AppState
 
@@ -41,6 +42,7 @@ def create_app(
             **settings,
         )
     state = AppState(config)
+    state.runs = RunStore(config.results)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

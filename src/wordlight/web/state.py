@@ -62,9 +62,7 @@ class AppState:
         self._models: dict[str, Any] = {}
         self._data: dict[str, Any] = {}
         self._lock = threading.Lock()
-        from wordlight.web.runs import RunStore
-
-        self.runs = RunStore(config.results)
+        self.runs: Any = None  # a web.runs.RunStore over config.results, set by create_app
         self.predictions: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
     # --- declared names ---------------------------------------------------------------
