@@ -34,6 +34,20 @@ def make_run(root):
     return root / "run"
 
 
+def make_big_run(run_dir, dest, per_shard=10_000, shards=10):
+    """A run of per_shard * shards rows: the rows of ``run_dir`` repeated, row numbers unique."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    base = pq.read_table(run_dir / "shards")
+    (dest / "shards").mkdir(parents=True)
+    block = pa.concat_tables([base] * -(-per_shard // base.num_rows)).slice(0, per_shard)
+    for k in range(shards):
+        rows = pa.array(range(k * per_shard, (k + 1) * per_shard), pa.int64())
+        pq.write_table(block.set_column(0, "row", rows), dest / "shards" / f"part-{k:05d}.parquet")
+    return dest
+
+
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
     return make_run(tmp_path_factory.mktemp("runsview"))
@@ -207,21 +221,12 @@ def test_first_page_of_a_100k_row_run_through_the_api(run_dir, tmp_path):
     page through HTTP, on a fresh app (a cold DuckDB connection), then a filtered, sorted page."""
     import time
 
-    import pyarrow as pa
-    import pyarrow.parquet as pq
     from fastapi.testclient import TestClient
 
     from tests.web.conftest import linear_classifier
     from wordlight.web import create_app
 
-    base = pq.read_table(run_dir / "shards")
-    shards = tmp_path / "big" / "shards"
-    shards.mkdir(parents=True)
-    per_shard = 10_000
-    block = pa.concat_tables([base] * -(-per_shard // base.num_rows)).slice(0, per_shard)
-    for k in range(10):
-        rows = pa.array(range(k * per_shard, (k + 1) * per_shard), pa.int64())
-        pq.write_table(block.set_column(0, "row", rows), shards / f"part-{k:05d}.parquet")
+    make_big_run(run_dir, tmp_path / "big")
     app = create_app({"linear": linear_classifier()[0]}, results={"big": tmp_path / "big"})
     with TestClient(app) as c:
         start = time.perf_counter()
