@@ -111,6 +111,8 @@ def test_runs_view_filter_sort_open_a_row(page, runs_url, shot):
     assert [s for _, s in words] == pytest.approx(expected[top].word_scores.tolist(), abs=1e-9)
     assert page.input_value("#text") == expected[top].text
     assert f"row {top}" in page.inner_text("#status")
+    assert page.input_value("#method") == "integrated_gradients"
+    assert page.input_value("#params-n_steps") == "8"  # the run's parameters in the form
     keep(shot("runs-row"))
 
 

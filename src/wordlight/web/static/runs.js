@@ -102,6 +102,15 @@ async function openRunRow(name, row, target) {
     showPage("text");
     showView("explain");
     $("text").value = view.explanation.text;
+    const m = methodByName(view.explanation.method);  // the run's method and parameters
+    if (m) {
+      $("method").value = m.name;
+      const params = {};
+      for (const [k, v] of Object.entries(view.explanation.params || {})) {
+        if (v === null || typeof v !== "object") params[k] = v;
+      }
+      buildForm($("params"), m, params);
+    }
     S.row = null; S.result = view; S.kind = "explain";
     renderExplain(view);
     setStatus(`run ${name}, row ${view.row} (id ${view.id}), explaining “${view.explanation.target_label}”`
