@@ -17,6 +17,9 @@ def add_parser(sub: Any) -> None:
                    "default: the built-in 'default')")  # fmt: skip
     p.add_argument("--data", "-d", action="append", default=[], metavar="NAME[=FILE]",
                    help="built-in set (test split), FILE or NAME=FILE (repeatable)")  # fmt: skip
+    p.add_argument("--results", "-r", action="append", default=[], metavar="[NAME=]RUN_DIR",
+                   help="an explain-dataset run directory for the Runs view (repeatable; "
+                   "named by its directory name unless NAME= is given)")  # fmt: skip
     p.add_argument("--host", default="127.0.0.1",
                    help="address to bind (default 127.0.0.1: this machine only)")  # fmt: skip
     p.add_argument("--port", type=int, default=8000)
@@ -49,6 +52,25 @@ def declared(items: list[str], kind: str, default: list[str]) -> dict[str, str]:
     return out
 
 
+def declared_runs(items: list[str]) -> dict[str, str]:
+    """--results items as {name: run dir}; a bare RUN_DIR is named by its last part."""
+    from pathlib import Path
+
+    from wordlight.errors import InputError
+
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, source = item.partition("=")
+        if not sep:
+            name, source = Path(item.rstrip("/")).name, item
+        if not name or not source:
+            raise InputError(f"--results {item!r}: give RUN_DIR or NAME=RUN_DIR")
+        if name in out:
+            raise InputError(f"--results: the name {name!r} is declared twice")
+        out[name] = source
+    return out
+
+
 def host_warning(host: str) -> str | None:
     """The warning for an address other machines can reach; None for this machine only."""
     if host in LOCAL_HOSTS:
@@ -63,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--port must be in 1..65535, got {args.port}")
     models = declared(args.model, "model", ["default"])
     data = declared(args.data, "data", [])
+    results = declared_runs(args.results)
     try:
         import uvicorn
 
@@ -77,12 +100,14 @@ def run(args: argparse.Namespace) -> int:
     if args.threads:
         settings["torch_threads"] = args.threads
     settings["cache_bytes"] = int(max(args.cache_mb, 0.0) * 2**20)
-    app = create_app(models, data, **settings)
+    app = create_app(models, data, results=results, **settings)
     state = app.state.wordlight
     for name in models:  # load every declared model now: a bad one fails before serving
         state.model(name)
     for name in data:
         state.dataset(name)
+    for name in results:  # a broken run fails before serving
+        state.runs.info(name)
     warning = host_warning(args.host)
     if warning:
         print(f"wordlight: warning: {warning}", file=sys.stderr)

@@ -15,7 +15,8 @@ from fastapi.staticfiles import StaticFiles
 import wordlight
 from wordlight.web import errors
 from wordlight.web.routes import data as data_routes
-from wordlight.web.routes import explain, jobs, meta
+from wordlight.web.routes import explain, jobs, meta, runs
+from wordlight.web.runs import RunStore
 from wordlight.web.security import SecurityMiddleware
 from wordlight.web.state import AppConfig, AppState
 
@@ -26,18 +27,22 @@ def create_app(
     models: Mapping[str, Any] | None = None,
     data: Mapping[str, Any] | None = None,
     config: AppConfig | None = None,
+    results: Mapping[str, Any] | None = None,
     **settings: Any,
 ) -> FastAPI:
     """The app for the declared ``models`` (name -> built-in name, directory or loaded model)
-    and ``data`` sets (name -> built-in set, data file or TextDataset); ``settings`` are
+    and ``data`` sets (name -> built-in set, data file or TextDataset), ``results`` (name ->
+    an explain-dataset run directory: the Runs view); ``settings`` are
     :class:`AppConfig` fields (caps, workers, queue and cache sizes)."""
     if config is None:
         config = AppConfig(
             models=dict(models) if models is not None else {"default": "default"},
             data=dict(data or {}),
+            results=dict(results or {}),
             **settings,
         )
     state = AppState(config)
+    state.runs = RunStore(config.results)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,7 +60,7 @@ def create_app(
     )
     app.state.wordlight = state
     errors.install(app)
-    for router in (meta.router, data_routes.router, explain.router, jobs.router):
+    for router in (meta.router, data_routes.router, explain.router, jobs.router, runs.router):
         app.include_router(router)
     static_dir = str(STATIC)
     app.mount("/static", StaticFiles(directory=static_dir), name="static")

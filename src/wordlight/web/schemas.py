@@ -214,3 +214,84 @@ class ErrorBody(BaseModel):
 class RenderRequest(Strict):
     explanations: list[dict[str, Any]] = Field(min_length=1, max_length=16)
     level: Literal["word", "token"] = "word"
+
+
+# --- explain-dataset runs (web/runs.py) -------------------------------------------------------
+class RunInfo(BaseModel):
+    name: str
+    rows: int  # one per (text, target)
+    texts: int
+    labels: list[str]  # the model's classes
+    true_labels: list[str]
+    method: str | None
+    model: str | None
+    metrics: list[str]  # faithfulness columns this run has
+
+
+class RunRow(BaseModel):
+    row: int
+    target: int | None = None
+    id: str | None
+    text: str
+    true_label: str | None
+    predicted_label: str | None
+    confidence: float | None
+    correct: bool | None
+    target_label: str | None
+    completeness_delta: float | None
+    words: list[str]
+    word_scores: list[float | None]
+    comprehensiveness: float | None = None
+    sufficiency: float | None = None
+
+
+class RunRows(BaseModel):
+    run: str
+    total: int  # rows that match the filters
+    page: int
+    page_size: int
+    rows: list[RunRow]
+
+
+class RunRowView(BaseModel):
+    run: str
+    row: int
+    target: int
+    id: str | None
+    correct: bool | None
+    confidence: float | None
+    explanation: dict[str, Any]
+    prediction: Prediction
+    unsigned: bool
+    faithfulness: dict[str, float | None] | None
+
+
+class WordStat(BaseModel):
+    word: str
+    count: int
+    mean: float | None
+    ci: list[float | None]  # 95% interval of the mean
+
+
+class FlippingWord(BaseModel):
+    word: str
+    classes: list[str]
+    means: list[float | None]
+    counts: list[int]
+
+
+class RunSummary(BaseModel):
+    """The corpus report's numbers: per class, outcome ("all", "correct", "wrong") and direction
+    ("towards", "against"), the words with their count, mean score and interval."""
+
+    run: str
+    rows: int
+    texts: int
+    accuracy: float | None
+    method: str | None
+    model: str | None
+    min_count: int
+    classes: list[str]
+    per_class: dict[str, dict[str, dict[str, list[WordStat]]]]
+    flipping: list[FlippingWord]
+    distributions: dict[str, Any]

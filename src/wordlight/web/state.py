@@ -23,6 +23,7 @@ class AppConfig:
 
     models: Mapping[str, Any] = field(default_factory=lambda: {"default": "default"})
     data: Mapping[str, Any] = field(default_factory=dict)
+    results: Mapping[str, Any] = field(default_factory=dict)  # name -> explain-dataset run dir
     max_text_chars: int = 5000
     max_body_bytes: int = 64_000
     max_compare: int = 6  # methods (x models) in one comparison
@@ -61,6 +62,7 @@ class AppState:
         self._models: dict[str, Any] = {}
         self._data: dict[str, Any] = {}
         self._lock = threading.Lock()
+        self.runs: Any = None  # a web.runs.RunStore over config.results, set by create_app
         self.predictions: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
     # --- declared names ---------------------------------------------------------------

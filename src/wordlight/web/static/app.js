@@ -316,7 +316,7 @@ async function init() {
     fillLabels();
     onMethod();
     buildForm($("layer-params"), layerMethodByName($("layer-method").value), {});
-    await restoreUrl();
+    if (!(await initRuns())) await restoreUrl();  // runs.js: the Runs view
   } catch (e) { showError(e); }
   document.body.setAttribute("data-loaded", "1");
 }
