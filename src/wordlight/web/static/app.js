@@ -34,7 +34,8 @@ async function runJob(kind, payload) {
       const total = Math.max(st.total, 1);
       $("job-progress").max = total;
       $("job-progress").value = st.done;
-      $("job-stage").textContent = `${st.state} ${st.done}/${st.total} ${st.stage}`;
+      const percent = Math.floor((100 * st.done) / total);
+      $("job-stage").textContent = `${st.state} ${percent}% ${st.stage}`;
       if (st.state === "done") return (await api(`/jobs/${encodeURIComponent(start.id)}/result`)).result;
       if (st.state === "failed") throw new Error(st.error || "the job failed");
       if (st.state === "cancelled") { setStatus("cancelled"); return null; }
