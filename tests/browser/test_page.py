@@ -126,7 +126,7 @@ def test_slow_job_shows_progress_and_cancels(page, url, shot):
     page.click("#tab-layers")
     page.select_option("#layer-method", "information")
     page.select_option("#layer-params-regularization", "self")
-    page.fill("#layer-params-max_iterations", "40")
+    page.fill("#layer-params-max_iterations", "2000")  # long: the cancel lands mid-layer
     page.fill("#layer-params-tolerance", "0.000001")
     page.click("#run-layers")
     page.wait_for_function(
