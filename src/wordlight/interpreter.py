@@ -23,6 +23,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from wordlight.checks import require
 from wordlight.errors import InputError
 from wordlight.methods.information_core import FitSettings, Noise, fit_sigmas, seeded_noise
 
@@ -145,10 +146,7 @@ class Interpreter(nn.Module):
 
     def visualize(self) -> Any:
         """A heat map of σ per word (darker = smaller σ = more information kept); the figure."""
-        try:
-            import matplotlib.pyplot as plt
-        except ImportError:
-            raise InputError("visualize needs matplotlib: pip install 'wordlight[viz]'") from None
+        plt = require("matplotlib.pyplot", "viz")
         sigma = self.get_sigma()
         fig, ax = plt.subplots()
         image = ax.imshow([sigma], cmap="GnBu_r")

@@ -19,7 +19,7 @@ from typing import Any
 from wordlight.batch.shards import RunDir
 from wordlight.batch.source import InputRow
 from wordlight.batch.worker import Job, explain_chunk
-from wordlight.errors import InputError
+from wordlight.checks import require
 
 
 class ChunkActor:
@@ -61,10 +61,7 @@ def run_on_ray(
     on_chunk: Callable[[int, int], None],
 ) -> None:
     """Explain the pending chunks on a Ray actor pool; ``on_chunk(k, texts)`` as each finishes."""
-    try:
-        import ray
-    except ImportError:
-        raise InputError("--engine ray needs Ray: pip install 'wordlight[scale]'") from None
+    ray = require("ray", "scale")
     if isinstance(model, str | Path) and Path(model).exists():
         model = str(Path(model).resolve())  # actors may run in another directory
     items = [{"chunk": k, "rows": json.dumps([asdict(r) for r in rows])} for k, rows in pending]

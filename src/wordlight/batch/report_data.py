@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from wordlight.checks import require
 from wordlight.errors import InputError
 
 BOOTSTRAP_MAX_N = 5000  # above this many occurrences the mean's normal interval is used
@@ -21,10 +22,7 @@ HIST_BINS = 30
 
 def connect(run_dir: str | Path) -> Any:
     """A DuckDB connection with the view ``rows`` over the run's shards."""
-    try:
-        import duckdb
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise InputError("the corpus report needs duckdb: pip install 'wordlight[batch]'") from None
+    duckdb = require("duckdb", "batch")
     shards = Path(run_dir) / "shards"
     if not shards.is_dir():
         raise InputError(f"{run_dir} is not a wordlight run directory (no shards/ in it)")

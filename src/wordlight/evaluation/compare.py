@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
+from wordlight.checks import require
 from wordlight.engine import check_budget, check_texts
 from wordlight.errors import InputError, one_of
 from wordlight.evaluation._metrics import default_metrics
@@ -163,12 +164,7 @@ class Comparison:
 
 
 def _pandas() -> Any:
-    # TODO(lead): use wordlight.checks.require("pandas", "viz") once "ext" has merged it.
-    try:
-        import pandas
-    except ImportError as exc:
-        raise InputError("pandas is needed for DataFrames: pip install 'wordlight[viz]'") from exc
-    return pandas
+    return require("pandas", "viz")
 
 
 def _mean_std(values: np.ndarray) -> tuple[float, float]:

@@ -26,6 +26,7 @@ word_scores            list<float64>        one signed score per word
 word_aggregation       string               how token scores made word scores
 completeness_delta     float64, null        sum(scores) - (f(x) - f(baseline)), path methods
 n_steps                int32, null          integration steps used, where the method has them
+max_token_error        float64, null        estimated largest error of one token's score (IG "auto")
 method                 string               method name
 params                 string               method parameters as JSON
 model_name / model_hash string              what was explained, and a hash of its weights
@@ -46,6 +47,7 @@ from typing import Any
 
 import numpy as np
 
+from wordlight.checks import require
 from wordlight.errors import InputError
 from wordlight.results.explanation import Explanation, Token, Word
 
@@ -66,13 +68,7 @@ class RowContext:
 
 
 def pyarrow() -> Any:
-    try:
-        import pyarrow as pa
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise InputError(
-            "Parquet needs pyarrow; install it with: pip install 'wordlight[batch]'"
-        ) from None
-    return pa
+    return require("pyarrow", "batch")
 
 
 def arrow_schema(metrics: Sequence[str] = ()) -> Any:
@@ -103,6 +99,7 @@ def arrow_schema(metrics: Sequence[str] = ()) -> Any:
         ("word_aggregation", s),
         ("completeness_delta", f64),
         ("n_steps", i32),
+        ("max_token_error", f64),
         ("method", s),
         ("params", s),
         ("model_name", s),
@@ -142,6 +139,7 @@ def explanation_row(e: Explanation, ctx: RowContext) -> dict[str, Any]:
         "word_aggregation": e.word_aggregation,
         "completeness_delta": _finite_or_none(e.completeness_delta),
         "n_steps": e.n_steps,
+        "max_token_error": _finite_or_none(e.max_token_error),
         "method": e.method,
         "params": json.dumps(e.to_dict()["params"], sort_keys=True),
         "model_name": ctx.model_name,
@@ -186,6 +184,7 @@ def row_explanation(row: Mapping[str, Any]) -> Explanation:
         params=json.loads(row["params"] or "{}"),
         completeness_delta=row["completeness_delta"],
         n_steps=row["n_steps"],
+        max_token_error=row.get("max_token_error"),
         word_aggregation=row["word_aggregation"],
         true_label=row["true_label"],
         words=words,

@@ -5,17 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from wordlight.errors import InputError
+from wordlight.checks import require
 from wordlight.results import Explanation
 from wordlight.viz.colors import check_level, level_scores
 
 
 def _pandas() -> Any:
-    try:
-        import pandas
-    except ImportError as exc:
-        raise InputError("pandas is needed for DataFrames: pip install 'wordlight[viz]'") from exc
-    return pandas
+    return require("pandas", "viz")
 
 
 def explanation_frame(explanation: Explanation, level: str = "word") -> Any:

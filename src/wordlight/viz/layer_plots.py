@@ -19,20 +19,16 @@ from typing import Any
 
 import numpy as np
 
+from wordlight.checks import require
 from wordlight.errors import InputError
 from wordlight.results import LayerExplanation, LayerProfile
 from wordlight.viz.colors import score_to_rgb, unsigned_meaning
 
-_HINT = "pip install 'wordlight[viz]'"
-
 
 def _matplotlib() -> Any:
-    try:
-        import matplotlib
-        import matplotlib.colors
-        import matplotlib.figure
-    except ImportError:
-        raise InputError(f"layer figures need matplotlib: {_HINT}") from None
+    matplotlib = require("matplotlib", "viz")
+    require("matplotlib.colors", "viz")
+    require("matplotlib.figure", "viz")
     return matplotlib
 
 

@@ -130,5 +130,10 @@ def _kind(written: str, has_choices: bool, optional: bool) -> str | None:
 
 
 def is_unsigned(method: str, params: Mapping[str, Any]) -> bool:
-    """Whether a method's scores are magnitudes (>= 0): the page then uses a one-colour scale."""
-    return method == "saliency" and params.get("norm", "l2") == "l2"
+    """Whether a method's scores are magnitudes (>= 0): the page then uses a one-colour scale.
+    The method declares it (``signed`` / ``scores_signed``), so a new unsigned method needs no
+    app change."""
+    from wordlight.methods import METHODS
+
+    cls = METHODS.get(method)
+    return cls is not None and not cls.scores_signed(params)

@@ -102,7 +102,9 @@ function renderExplain(view) {
   $("delta").textContent = d === null || d === undefined
     ? `${expl.method} has no completeness delta`
     : `completeness delta ${fmt(d, 5)} (sum of scores ${fmt(expl.scores.reduce((a, b) => a + b, 0), 4)})`
-      + (expl.n_steps ? `, ${expl.n_steps} steps` : "");
+      + (expl.n_steps ? `, ${expl.n_steps} steps` : "")
+      + (expl.max_token_error === null || expl.max_token_error === undefined
+        ? "" : ` · token error ≤ ${fmt(expl.max_token_error, 3)} (est.)`);
   if (view.faithfulness) {
     $("delta").textContent += ` · comprehensiveness ${fmt(view.faithfulness.comprehensiveness)}`
       + ` · sufficiency ${fmt(view.faithfulness.sufficiency)}`;
