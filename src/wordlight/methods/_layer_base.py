@@ -171,6 +171,7 @@ class LayerMethod(ABC):
             gap=None if attr.gap is None else float(attr.gap[row]),
             n_steps=None if attr.steps is None else tuple(int(n) for n in attr.steps[row]),
             dims=dims,
+            head=str(getattr(model, "head", "classification")),
         )
 
     def extra_params(self, model: TextClassifier) -> dict[str, Any]:

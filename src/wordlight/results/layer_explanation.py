@@ -47,6 +47,7 @@ class LayerExplanation:
     n_steps: tuple[int, ...] | None = None  # (rows,) integration points per layer, path methods
     dims: np.ndarray | None = None  # (rows, positions, hidden), kept in memory only
     words: tuple[Word, ...] = ()
+    head: str = "classification"  # what ``probabilities`` mean, as on Explanation
 
     def __post_init__(self) -> None:
         scores = np.asarray(self.scores, dtype=np.float64)
@@ -118,6 +119,7 @@ class LayerExplanation:
             n_steps=None if self.n_steps is None else self.n_steps[r],
             word_aggregation=word_aggregation,
             words=self.words,
+            head=self.head,
         )
 
     def __repr__(self) -> str:
@@ -148,6 +150,7 @@ class LayerExplanation:
             ),
             "gap": self.gap,
             "n_steps": None if self.n_steps is None else list(self.n_steps),
+            "head": self.head,
         }
 
     @classmethod
@@ -173,4 +176,5 @@ class LayerExplanation:
                 Word(t, int(s), int(e), tuple(int(i) for i in idx))
                 for t, s, e, idx in data.get("words", [])
             ),
+            head=str(data.get("head") or "classification"),
         )
