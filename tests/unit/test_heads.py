@@ -272,23 +272,59 @@ def test_layer_ig_and_information_work_on_every_head(which, regression, multi_la
 
 
 # --- 5. a model trained by `--loss mse` explained end to end ---------------------------
-def test_a_model_trained_with_mse_is_explained_end_to_end(tmp_path: Path):
-    from tests.unit.test_trainer_heads import config, ordinal_data
-    from wordlight.training import predict_logits, train
-    from wordlight.training.modeling import save_model
+def test_wordlight_train_loss_mse_then_wordlight_explain_on_drug_ratings(tmp_path: Path, capsys):
+    """The CLI route on a drugs-like CSV (review, rating class, its score 0/1/2 as ``drugs``
+    has them): train, explain, JSON."""
+    import csv
+    import json
 
-    data, val = ordinal_data(200, 1), ordinal_data(10, 2)
-    result = train(
-        config(loss="mse", early_stopping_metric="mae", epochs=2), data, val, progress=False
+    from wordlight.cli.main import main
+    from wordlight.training import predict_logits
+
+    rng = np.random.default_rng(0)
+    levels = (("awful", "useless"), ("okay", "fine"), ("great", "superb"))
+    path = tmp_path / "drugs.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["review", "rating", "score"])
+        for _ in range(300):
+            level = int(rng.integers(3))
+            filler = rng.choice(("the", "pill", "was", "very", "it"), size=int(rng.integers(1, 4)))
+            words = [*filler, levels[level][0]]
+            writer.writerow([" ".join(words), ("negative", "neutral", "positive")[level], level])
+    out = tmp_path / "model"
+    data = ["--data", "file", "--path", str(path), "--text-col", "review"]
+    data += ["--label-col", "rating", "--score-col", "score"]
+    small = ["--vocab-size", "100", "--hidden-size", "32", "--intermediate-size", "64"]
+    small += ["--num-layers", "1", "--epochs", "4", "--max-length", "12", "--quiet"]
+    small += ["--loss", "mse", "--early-stopping-metric", "mae", "--learning-rate", "1e-2"]
+    small += ["--dropout", "0", "--batch-size", "16"]
+    assert main(["train", *data, "--out", str(out), *small]) == 0
+    capsys.readouterr()
+    text = "the pill was great"
+    args = ["explain", text, "--model", str(out), "--steps", "32", "--format", "json"]
+    assert main(args) == 0
+    printed = json.loads(capsys.readouterr().out)
+    (e,) = (
+        [Explanation.from_dict(d) for d in printed]
+        if isinstance(printed, list)
+        else [Explanation.from_dict(printed)]
     )
-    save_model(result.model, result.tokenizer, tmp_path)
-    clf = wordlight.load_model(str(tmp_path))
-    assert clf.head == "regression"
-    texts = list(val.texts[:4])
-    exps = wordlight.explain(clf, texts, "integrated_gradients", n_steps=32)
-    predicted = predict_logits(result.model, result.tokenizer, texts, 64, 12)[:, 0]
-    for e, value in zip(exps, predicted, strict=True):
-        assert e.value == pytest.approx(float(value), abs=1e-4)
-        assert abs(e.completeness_delta) < 1e-3
-        assert np.abs(e.scores).max() > 1e-3
-        assert "value:" in header(e)
+    assert e.head == "regression"
+    clf = wordlight.load_model(str(out))
+    model = clf.model  # the adapter's Hugging Face model
+    value = predict_logits(model, clf.tokenizer, [text], 64, 12)[0, 0]
+    assert e.value == pytest.approx(float(value), abs=1e-4)
+    gap = e.value - _baseline_value(clf, text)
+    assert abs(gap) > 0.5  # it learned the ratings: "great" moves the value
+    assert e.total + e.completeness_delta == pytest.approx(gap, abs=1e-5)
+    assert abs(e.completeness_delta) < 0.01 * abs(gap)
+    assert e.top_words(1)[0][0] == "great"
+
+
+def _baseline_value(clf, text: str) -> float:
+    """The model's value on the pad baseline: every content token replaced by [PAD]."""
+    (enc,) = clf.encode([text])
+    ids = torch.tensor([[*clf.prefix_ids, *[clf.pad_id] * len(enc.ids), *clf.suffix_ids]])
+    with torch.no_grad():
+        return float(clf.model(input_ids=ids, attention_mask=torch.ones_like(ids)).logits[0, 0])
