@@ -217,6 +217,8 @@ def test_the_head_and_the_predicted_label_set_are_saved(multi_label):
     assert Explanation.from_dict(old).head == "classification"  # older files
     with pytest.raises(InputError, match="label_threshold"):
         GradientXInput().explain(clf, TEXTS[0], label_threshold=1.5)
+    with pytest.raises(InputError, match="label_threshold"):
+        GradientXInput().explain(clf, TEXTS[0], label_threshold="high")  # type: ignore[arg-type]
 
 
 def test_views_print_a_value_for_regression_and_labels_for_multi_label(regression, multi_label):

@@ -99,7 +99,8 @@ class Explainer(ABC):
         (classification), a label's own sigmoid probability (multi-label; its predicted labels
         are those above ``label_threshold``) or the predicted value (regression)."""
         texts = check_texts(texts)
-        if not 0.0 <= float(label_threshold) <= 1.0:
+        numeric = isinstance(label_threshold, int | float) and not isinstance(label_threshold, bool)
+        if not numeric or not 0.0 <= float(label_threshold) <= 1.0:
             raise InputError(f"label_threshold must lie in [0, 1], got {label_threshold!r}")
         if word_aggregation not in WORD_AGGREGATIONS:
             raise one_of("word aggregation", word_aggregation, WORD_AGGREGATIONS)
