@@ -145,3 +145,20 @@ def linear_model():
         id_to_token=tok.id_to_token,
     )
     return clf, module, tok
+
+
+def tiny_bert_head(problem_type: str | None, num_labels: int, seed: int = 0):
+    """(model, tokenizer): a seeded tiny BERT whose config says what its head means."""
+    import transformers as tf
+
+    torch.manual_seed(seed)
+    labels = {i: f"label_{i}" for i in range(num_labels)}
+    cfg = tf.BertConfig(
+        vocab_size=len(BERT_VOCAB), max_position_embeddings=64, hidden_size=16,
+        num_hidden_layers=2, num_attention_heads=2, intermediate_size=32, num_labels=num_labels,
+        id2label=labels, label2id={v: k for k, v in labels.items()}, problem_type=problem_type,
+        initializer_range=0.3,  # outputs that move with the words (the default 0.02 barely does)
+    )  # fmt: skip
+    model = tf.BertForSequenceClassification(cfg)
+    model.eval()
+    return model, bert_tokenizer()

@@ -22,13 +22,15 @@ def explain(
     true_labels: Sequence[int | str] | None = None,
     word_aggregation: str = "sum",
     progress: ProgressOption = None,
+    label_threshold: float = 0.5,
     **params: Any,
 ) -> list[Explanation]:
     """Explain each text: one Explanation per text (C per text with ``target="all"``).
 
     ``model`` is anything ``load_model`` accepts; ``params`` are the method's hyperparameters
     (``wordlight methods`` lists them), e.g. ``explain(m, texts, "integrated_gradients",
-    n_steps="auto")``.
+    n_steps="auto")``. ``label_threshold``: a multi-label model's predicted labels are those
+    whose sigmoid probability is above it.
     """
     from wordlight.models.loading import load_model
 
@@ -41,6 +43,7 @@ def explain(
         true_labels=true_labels,
         word_aggregation=word_aggregation,
         progress=progress,
+        label_threshold=label_threshold,
     )
 
 

@@ -16,11 +16,25 @@ Output = Literal["probability", "logit"]  # what a method explains: the probabil
 OUTPUTS: tuple[str, ...] = get_args(Output)
 
 
-def class_outputs(logits: Tensor, output: str) -> Tensor:
-    """Softmax probabilities or the logits themselves; a ModelError on NaN or inf logits."""
+def model_head(model: object) -> str:
+    """The model's head (``TextClassifier.head``); "classification" for an adapter that names
+    none. Ordinal adapters hand methods log class probabilities, so they read as classification."""
+    head = str(getattr(model, "head", "classification"))
+    return "classification" if head == "ordinal" else head
+
+
+def class_outputs(logits: Tensor, output: str, head: str = "classification") -> Tensor:
+    """What the head means, the one place outputs are computed; a ModelError on NaN or inf.
+
+    - classification (and ordinal): the softmax probabilities, or the logits;
+    - multi_label: each label's own sigmoid probability, or its logit;
+    - regression: the raw predicted value, for either ``output`` (it is no probability).
+    """
     if not torch.isfinite(logits).all():
         raise ModelError("the model returned NaN or infinite logits; check its weights and inputs")
-    return torch.softmax(logits, dim=-1) if output == "probability" else logits
+    if output != "probability" or head == "regression":
+        return logits
+    return torch.sigmoid(logits) if head == "multi_label" else torch.softmax(logits, dim=-1)
 
 
 def forward_outputs(
@@ -31,7 +45,7 @@ def forward_outputs(
     with torch.inference_mode():
         for sl, width in width_chunks(mask.sum(1).tolist(), max_tokens):
             logits = model.logits(embeddings[sl, :width], mask[sl, :width])
-            parts.append(class_outputs(logits, output))
+            parts.append(class_outputs(logits, output, model_head(model)))
     return torch.cat(parts).float()
 
 
@@ -41,16 +55,19 @@ def outputs_and_gradients(
     """Outputs (R, K) for ``targets`` (R, K) and their gradients (R, K, T, D).
 
     One forward pass serves all K targets; each target costs one backward pass, except that
-    with probabilities over *all* classes the last gradient is minus the sum of the others
-    (the probabilities sum to one), which saves a backward pass.
+    with softmax probabilities over *all* classes the last gradient is minus the sum of the
+    others (they sum to one), which saves a backward pass. Sigmoid probabilities (multi-label)
+    and regression values do not sum to one: each of their targets gets its own pass.
     """
+    head = model_head(model)
     with torch.enable_grad():
         x = embeddings.detach().requires_grad_(True)
-        out = class_outputs(model.logits(x, mask), output)
+        out = class_outputs(model.logits(x, mask), output, head)
         values = out.gather(1, targets)
         n_classes, k_total = out.shape[1], targets.shape[1]
         all_classes = (
             output == "probability"
+            and head == "classification"
             and k_total == n_classes
             and n_classes > 1
             and bool((targets == torch.arange(n_classes, device=targets.device)).all())

@@ -43,13 +43,19 @@ def evaluate_faithfulness(
     """``{metric name: one value per explanation}`` for all ``metrics`` in one batched pass.
 
     ``level="token"`` ranks and removes model tokens (as ERASER); ``"word"`` whole words.
+    The metrics measure what the model's head outputs (a class probability, a label's sigmoid
+    probability, a regression value); a metric with no meaning for the head is an InputError
+    (the default set leaves ferret's AOPCs out for a regression model).
     """
     from wordlight.models.loading import load_model
 
+    if metrics is FAITHFULNESS_METRICS and getattr(model, "head", None) == "regression":
+        metrics = [m for m in metrics if m not in PROBABILITY_ONLY]  # the default set: drop them
     chosen = [_metric(m) for m in metrics]
     if not chosen:
         raise InputError(f"no metrics given; choose from: {', '.join(FAITHFULNESS_METRICS)}")
     classifier: TextClassifier = load_model(model)
+    check_head(classifier, explanations, chosen)
     items = prepare(classifier, explanations, level)
     sequences: list[tuple[int, ...]] = []
     targets: list[int] = []
@@ -78,6 +84,35 @@ def evaluate_faithfulness(
         for metric, (a, b) in zip(chosen, ranges, strict=True):
             out[metric.name][i] = metric.reduce(float(probs[full]), probs[a:b], item)
     return out
+
+
+# metrics whose definition assumes a probability in [0, 1] (ferret scores an empty rationale 1 or 0)
+PROBABILITY_ONLY = ("ferret_aopc_comprehensiveness", "ferret_aopc_sufficiency")
+
+
+def check_head(
+    model: TextClassifier, explanations: Sequence[Explanation], metrics: Sequence[RemovalMetric]
+) -> None:
+    """One line when the explanations were made for another head than the model's, or when a
+    metric has no meaning for the model's head (the others measure the value it outputs:
+    a class probability, a label's sigmoid probability or a regression value)."""
+    head = str(getattr(model, "head", "classification"))
+    for i, e in enumerate(
+        [explanations] if isinstance(explanations, Explanation) else explanations
+    ):
+        if e.head != head:
+            raise InputError(
+                f"explanation {i} explains a {e.head} head but the model has a {head} head; "
+                "evaluate with the model that made it"
+            )
+    if head == "regression":
+        for metric in metrics:
+            if metric.name in PROBABILITY_ONLY:
+                raise InputError(
+                    f"{metric.name} has no meaning for a regression model (it scores an empty "
+                    "rationale as a probability of 1 or 0); use comprehensiveness, sufficiency, "
+                    "the AUCs or kendall_tau_loo"
+                )
 
 
 def _metric(metric: str | RemovalMetric) -> RemovalMetric:

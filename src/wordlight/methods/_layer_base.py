@@ -181,6 +181,7 @@ class LayerMethod(ABC):
             max_token_error=None
             if attr.token_error is None
             else attr.token_error[row].cpu().numpy(),
+            head=str(getattr(model, "head", "classification")),
         )
 
     def extra_params(self, model: TextClassifier) -> dict[str, Any]:

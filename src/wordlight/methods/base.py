@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -101,9 +101,17 @@ class Explainer(ABC):
         true_labels: Sequence[int | str] | None = None,
         word_aggregation: str = "sum",
         progress: ProgressOption = None,
+        label_threshold: float = 0.5,
     ) -> list[Explanation]:
-        """One Explanation per text (per class for ``target="all"``), in the order given."""
+        """One Explanation per text (per class for ``target="all"``), in the order given.
+
+        What is explained follows the model's head (``model.head``): a softmax probability
+        (classification), a label's own sigmoid probability (multi-label; its predicted labels
+        are those above ``label_threshold``) or the predicted value (regression)."""
         texts = check_texts(texts)
+        numeric = isinstance(label_threshold, int | float) and not isinstance(label_threshold, bool)
+        if not numeric or not 0.0 <= float(label_threshold) <= 1.0:
+            raise InputError(f"label_threshold must lie in [0, 1], got {label_threshold!r}")
         if word_aggregation not in WORD_AGGREGATIONS:
             raise one_of("word aggregation", word_aggregation, WORD_AGGREGATIONS)
         if true_labels is not None and len(true_labels) != len(texts):
@@ -115,9 +123,11 @@ class Explainer(ABC):
             text_probs = engine.text_probabilities(plan, window_probs)
             targets = resolve_targets(target, model.labels, text_probs)
             results = self._attribute_all(model, plan, targets, progress)
-        return self._assemble(
+        out = self._assemble(
             plan, results, text_probs, targets, model, true_labels, word_aggregation
         )
+        head = str(getattr(model, "head", "classification"))
+        return [replace(e, head=head, label_threshold=float(label_threshold)) for e in out]
 
     # --- steps of explain --------------------------------------------------------------
     def _attribute_all(

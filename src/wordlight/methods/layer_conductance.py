@@ -21,7 +21,7 @@ import torch
 from torch import Tensor
 
 from wordlight.checks import bounded
-from wordlight.engine.passes import class_outputs, width_chunks
+from wordlight.engine.passes import class_outputs, model_head, width_chunks
 from wordlight.engine.windows import WindowBatch
 from wordlight.methods._baselines import baseline_ids
 from wordlight.methods._layer_base import LayerAttribution, LayerPathMethod
@@ -61,7 +61,8 @@ class LayerConductance(LayerPathMethod):
                 for layer in range(1, model.n_layers + 1):
                     states.append(model.hidden_state(states[-1], m, layer, from_layer=layer - 1))
                 logits = model.logits_from_hidden(states[-1], m)
-                value = class_outputs(logits, self.output).gather(1, targets[text][:, None]).sum()
+                out = class_outputs(logits, self.output, model_head(model))
+                value = out.gather(1, targets[text][:, None]).sum()
                 grads = torch.autograd.grad(value, [states[layer] for layer in rows])
             for r, (layer, grad) in enumerate(zip(rows, grads, strict=True)):
                 h = states[layer].detach().view(n_text, k, width, -1)

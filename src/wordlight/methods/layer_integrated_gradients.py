@@ -33,7 +33,7 @@ import torch
 from torch import Tensor
 
 from wordlight.checks import bounded
-from wordlight.engine.passes import class_outputs, width_chunks
+from wordlight.engine.passes import class_outputs, model_head, width_chunks
 from wordlight.engine.windows import WindowBatch
 from wordlight.errors import InputError
 from wordlight.methods._adaptive_quadrature import Criterion, integrate_adaptive
@@ -103,7 +103,8 @@ class LayerIntegratedGradients(LayerPathMethod):
 
     def _f(self, model: LayeredClassifier, last: Tensor, mask: Tensor, targets: Tensor) -> Tensor:
         logits = model.logits_from_hidden(last, mask)
-        return class_outputs(logits, self.output).gather(1, targets[:, None])[:, 0].float()
+        head = model_head(model)
+        return class_outputs(logits, self.output, head).gather(1, targets[:, None])[:, 0].float()
 
     def _integrate(self, path: _Path) -> Tensor:
         """(B, T, D): sum_j w_j grad F(base + a_j diff) * diff, rows (text, step) in chunks."""

@@ -8,42 +8,56 @@ predicts the same class everywhere. A model's head type is stored in its saved c
 - ``"ordinal"``: ``K - 1`` cumulative-threshold logits; ``sigmoid(logit_k)`` is ``P(y >= k)`` for
   ``k = 1..K-1``. Made non-increasing in ``k`` (running minimum), then
   ``P(y = k) = P(y >= k) - P(y >= k + 1)`` with ``P(y >= 0) = 1`` and ``P(y >= K) = 0``.
-- ``"regression"``: one output, the predicted score itself (no classes).
+- ``"multi_label"``: ``K`` logits, one independent ``sigmoid`` per label (Hugging Face
+  ``problem_type="multi_label_classification"``); the labels above a threshold are predicted.
+- ``"regression"``: one output, the predicted score itself (no classes); Hugging Face
+  ``problem_type="regression"``, or one label and no problem type (as Hugging Face reads it).
 
 The predicted class is always the arg-max of the class probabilities (ties: the lower class).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, cast, get_args
 
 import torch
 from torch import Tensor
 
 from wordlight.errors import ModelError
 
-HEADS = ("classification", "ordinal", "regression")
+Head = Literal["classification", "multi_label", "regression", "ordinal"]
+HEADS: tuple[str, ...] = get_args(Head)
 HEAD_FIELD = "wordlight_head"  # stored in config.json
 LABELS_FIELD = "wordlight_labels"  # class names of an ordinal model (its head has K - 1 outputs)
 
 
-def head_of(config: Any) -> str:
+def head_of(config: Any) -> Head:
     """The head type recorded in a Hugging Face config."""
     head = getattr(config, HEAD_FIELD, None)
     if head is None:
-        return (
-            "regression"
-            if getattr(config, "problem_type", None) == "regression"
-            else ("classification")
-        )
+        problem = getattr(config, "problem_type", None)
+        n_labels = int(getattr(config, "num_labels", 0) or 0)
+        found: Head
+        if problem == "multi_label_classification":
+            found = "multi_label"
+        elif problem == "regression" or (problem is None and n_labels == 1):
+            found = "regression"
+        else:
+            found = "classification"
+        if found == "regression" and n_labels != 1:
+            raise ModelError(
+                f"a regression model has one output, but this config has num_labels={n_labels}"
+            )
+        return found
     if head not in HEADS:
         raise ModelError(f"unknown head type {head!r} in the model config; expected one of {HEADS}")
-    return str(head)
+    return cast(Head, str(head))
 
 
 def n_outputs(head: str, n_classes: int) -> int:
     """How many numbers the head emits for ``n_classes`` classes."""
-    return {"classification": n_classes, "ordinal": n_classes - 1, "regression": 1}[head]
+    counts = {"classification": n_classes, "multi_label": n_classes, "ordinal": n_classes - 1}
+    return counts.get(head, 1)
 
 
 def ordinal_probabilities(logits: Tensor) -> Tensor:
@@ -59,6 +73,8 @@ def class_probabilities(logits: Tensor, head: str) -> Tensor:
         return torch.softmax(logits, dim=-1)
     if head == "ordinal":
         return ordinal_probabilities(logits)
+    if head == "multi_label":
+        return torch.sigmoid(logits)
     raise ModelError(f"a {head} head has no class probabilities")
 
 

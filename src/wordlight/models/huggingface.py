@@ -13,7 +13,7 @@ import torch
 from torch import Tensor, nn
 
 from wordlight.errors import ModelError
-from wordlight.models.decoding import LABELS_FIELD, head_of, log_class_probabilities
+from wordlight.models.decoding import LABELS_FIELD, Head, head_of, log_class_probabilities
 from wordlight.models.layers import EncoderLayers
 from wordlight.models.protocol import Blocks, Encoding, eval_mode, module_blocks
 
@@ -44,7 +44,7 @@ class HuggingFaceClassifier:
             raise ModelError(f"{type(model).__name__} has no classification head (num_labels=0)")
         self.labels = tuple(str(id2label.get(i, f"LABEL_{i}")) for i in range(n_labels))
         # An ordinal head emits K - 1 threshold logits; methods see its K decoded classes.
-        self.head = head_of(config)
+        self.head: Head = head_of(config)
         if self.head == "ordinal":
             self.labels = tuple(str(name) for name in getattr(config, LABELS_FIELD))
         vocab = len(tokenizer)

@@ -15,6 +15,8 @@ from typing import Protocol, runtime_checkable
 import torch
 from torch import Tensor, nn
 
+from wordlight.models.decoding import Head
+
 
 @dataclass(frozen=True)
 class Encoding:
@@ -36,6 +38,10 @@ class TextClassifier(Protocol):
     prefix_ids: tuple[int, ...]  # special tokens the model expects before the content
     suffix_ids: tuple[int, ...]  # ... and after it
     max_length: int  # most tokens one forward pass takes, special tokens included
+    # what the outputs mean (wordlight.models.decoding): "classification" (softmax over the
+    # labels), "multi_label" (a sigmoid per label), "regression" (one raw value) or "ordinal"
+    # (the adapter hands methods the log class probabilities)
+    head: Head
 
     @property
     def device(self) -> torch.device: ...

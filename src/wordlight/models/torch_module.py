@@ -11,6 +11,7 @@ import torch
 from torch import Tensor, nn
 
 from wordlight.errors import ModelError
+from wordlight.models.decoding import HEADS, Head
 from wordlight.models.protocol import Blocks, Encoding, eval_mode, module_blocks
 
 Tokenize = Callable[[str], tuple[Sequence[int], Sequence[tuple[int, int]]]]
@@ -21,6 +22,9 @@ class TorchClassifier:
 
     ``forward(embeddings, attention_mask) -> logits`` must run the model from word embeddings;
     ``embedding`` maps ids to those embeddings; ``tokenize(text) -> (ids, offsets)``.
+    ``head`` says what the outputs mean: "classification" (softmax over ``labels``),
+    "multi_label" (a sigmoid per label) or "regression" (one raw value, one label). An
+    "ordinal" forward must return log class probabilities (wordlight.models.decoding).
     """
 
     def __init__(
@@ -37,9 +41,17 @@ class TorchClassifier:
         max_length: int = 512,
         module: nn.Module | None = None,
         id_to_token: Callable[[int], str] | None = None,
+        head: Head = "classification",
     ) -> None:
         if not labels:
             raise ModelError("labels must name at least one class")
+        if head not in HEADS:
+            raise ModelError(f"unknown head {head!r}; expected one of {', '.join(HEADS)}")
+        if head == "regression" and len(labels) != 1:
+            raise ModelError(
+                f"a regression head has one output; name it with one label, not {len(labels)}"
+            )
+        self.head: Head = head
         self._forward = forward
         self._embedding = embedding
         self._tokenize = tokenize

@@ -59,6 +59,11 @@ class Explanation:
     true_label: str | None = None
     words: tuple[Word, ...] = ()
     word_scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # what ``probabilities`` mean (the model's head): "classification"/"ordinal" a distribution
+    # over ``labels``; "multi_label" each label's own sigmoid probability; "regression" the
+    # predicted value itself (one number, no classes)
+    head: str = "classification"
+    label_threshold: float = 0.5  # multi-label: labels above it are predicted
 
     def __post_init__(self) -> None:
         scores = np.asarray(self.scores, dtype=np.float64)
@@ -88,6 +93,28 @@ class Explanation:
         return self.labels[self.predicted]
 
     @property
+    def predicted_labels(self) -> tuple[str, ...]:
+        """Multi-label: the labels whose probability is above ``label_threshold`` (maybe none);
+        regression: none; otherwise the one predicted label."""
+        if self.head == "multi_label":
+            above = self.probabilities > self.label_threshold
+            return tuple(name for name, on in zip(self.labels, above, strict=True) if on)
+        return () if self.head == "regression" else (self.predicted_label,)
+
+    @property
+    def value(self) -> float | None:
+        """Regression: the model's predicted value; None for the other heads."""
+        return float(self.probabilities[0]) if self.head == "regression" else None
+
+    def with_label_threshold(self, threshold: float) -> Explanation:
+        """The same explanation with multi-label predictions cut at ``threshold`` (0..1)."""
+        if not 0.0 <= float(threshold) <= 1.0:
+            from wordlight.errors import InputError
+
+            raise InputError(f"label_threshold must lie in [0, 1], got {threshold!r}")
+        return replace(self, label_threshold=float(threshold))
+
+    @property
     def total(self) -> float:
         """Sum of the token scores (for IG: f(x) - f(baseline) up to the completeness delta)."""
         return float(self.scores.sum())
@@ -114,9 +141,11 @@ class Explanation:
 
     def __repr__(self) -> str:
         top = ", ".join(f"{w}={s:+.3f}" for w, s in self.top_words(3))
+        p = self.probabilities[self.target]
+        shown = f"value={p:.3f}" if self.head == "regression" else f"p={p:.3f}"
         return (
             f"Explanation(method={self.method!r}, target={self.target_label!r}, "
-            f"p={self.probabilities[self.target]:.3f}, text={self.text[:40]!r}, top=[{top}])"
+            f"{shown}, text={self.text[:40]!r}, top=[{top}])"
         )
 
     # --- serialisation -----------------------------------------------------------------
@@ -139,6 +168,8 @@ class Explanation:
             "max_token_error": self.max_token_error,
             "word_aggregation": self.word_aggregation,
             "true_label": self.true_label,
+            "head": self.head,
+            "label_threshold": self.label_threshold,
         }
 
     @classmethod
@@ -162,6 +193,8 @@ class Explanation:
                 Word(t, int(s), int(e), tuple(int(i) for i in idx))
                 for t, s, e, idx in data.get("words", [])
             ),
+            head=str(data.get("head") or "classification"),  # older files: classification
+            label_threshold=float(data.get("label_threshold", 0.5)),
         )
 
 

@@ -50,6 +50,7 @@ class LayerExplanation:
     dims: np.ndarray | None = None  # (rows, positions, hidden), kept in memory only
     max_token_error: np.ndarray | None = None  # (rows,) largest token error estimate, "auto"
     words: tuple[Word, ...] = ()
+    head: str = "classification"  # what ``probabilities`` mean, as on Explanation
 
     def __post_init__(self) -> None:
         scores = np.asarray(self.scores, dtype=np.float64)
@@ -127,6 +128,7 @@ class LayerExplanation:
             ),
             word_aggregation=word_aggregation,
             words=self.words,
+            head=self.head,
         )
 
     def __repr__(self) -> str:
@@ -160,6 +162,7 @@ class LayerExplanation:
             "max_token_error": (
                 None if self.max_token_error is None else self.max_token_error.tolist()
             ),
+            "head": self.head,
         }
 
     @classmethod
@@ -186,4 +189,5 @@ class LayerExplanation:
                 Word(t, int(s), int(e), tuple(int(i) for i in idx))
                 for t, s, e, idx in data.get("words", [])
             ),
+            head=str(data.get("head") or "classification"),
         )

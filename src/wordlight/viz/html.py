@@ -138,6 +138,14 @@ def _row(explanation: Explanation, level: str, scale: float) -> str:
     true_label = _ESC(e.true_label) if e.true_label is not None else "—"
     prob = float(e.probabilities[e.predicted]) if len(e.probabilities) else math.nan
     predicted = f"{_ESC(e.predicted_label)} ({prob:.2f})"
+    if e.head == "regression":  # a value, not a class with a probability
+        predicted = f"value: {e.value:.2f}"
+    elif e.head == "multi_label":  # each label's own probability; predicted ones in bold
+        on = set(e.predicted_labels)
+        predicted = "<br>".join(
+            (f"<b>{_ESC(n)} {p:.2f}</b>" if n in on else f"{_ESC(n)} {p:.2f}")
+            for n, p in zip(e.labels, e.probabilities, strict=True)
+        )
     target = _ESC(e.target_label)
     total = float(level_scores(e, level).sum())
     text = highlight_text(e, level, scale)

@@ -87,6 +87,12 @@ def header(explanation: Explanation, index: int | None = None) -> str:
         if 0 <= e.target < len(e.probabilities)
         else f"target: {e.target_label}",
     ]
+    if e.head == "regression":  # a value, not a class with a probability
+        parts = [f"value: {e.value:.2f}"]
+    elif e.head == "multi_label":  # each label's own probability, not a distribution
+        each = ", ".join(f"{n} {p:.2f}" for n, p in zip(e.labels, e.probabilities, strict=True))
+        parts = [f"labels: {each}", f"predicted: {', '.join(e.predicted_labels) or 'none'}"]
+        parts.append(f"target: {e.target_label}")
     if e.true_label is not None:
         parts.append(f"true: {e.true_label}")
     parts.append(f"method: {e.method}")
