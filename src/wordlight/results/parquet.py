@@ -27,6 +27,8 @@ word_aggregation       string               how token scores made word scores
 completeness_delta     float64, null        sum(scores) - (f(x) - f(baseline)), path methods
 n_steps                int32, null          integration steps used, where the method has them
 max_token_error        float64, null        estimated largest error of one token's score (IG "auto")
+head                   string               the model's head (classification, multi_label, regression, ordinal)
+label_threshold        float64              multi-label: labels above it are predicted
 method                 string               method name
 params                 string               method parameters as JSON
 model_name / model_hash string              what was explained, and a hash of its weights
@@ -100,6 +102,8 @@ def arrow_schema(metrics: Sequence[str] = ()) -> Any:
         ("completeness_delta", f64),
         ("n_steps", i32),
         ("max_token_error", f64),
+        ("head", s),
+        ("label_threshold", f64),
         ("method", s),
         ("params", s),
         ("model_name", s),
@@ -140,6 +144,8 @@ def explanation_row(e: Explanation, ctx: RowContext) -> dict[str, Any]:
         "completeness_delta": _finite_or_none(e.completeness_delta),
         "n_steps": e.n_steps,
         "max_token_error": _finite_or_none(e.max_token_error),
+        "head": e.head,
+        "label_threshold": float(e.label_threshold),
         "method": e.method,
         "params": json.dumps(e.to_dict()["params"], sort_keys=True),
         "model_name": ctx.model_name,
@@ -185,6 +191,8 @@ def row_explanation(row: Mapping[str, Any]) -> Explanation:
         completeness_delta=row["completeness_delta"],
         n_steps=row["n_steps"],
         max_token_error=row.get("max_token_error"),
+        head=row.get("head") or "classification",
+        label_threshold=row.get("label_threshold", 0.5),
         word_aggregation=row["word_aggregation"],
         true_label=row["true_label"],
         words=words,
