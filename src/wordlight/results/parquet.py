@@ -27,7 +27,7 @@ word_aggregation       string               how token scores made word scores
 completeness_delta     float64, null        sum(scores) - (f(x) - f(baseline)), path methods
 n_steps                int32, null          integration steps used, where the method has them
 max_token_error        float64, null        estimated largest error of one token's score (IG "auto")
-head                   string               the model's head (classification, multi_label, regression, ordinal)
+head                   string               the model's head: classification, multi_label, ...
 label_threshold        float64              multi-label: labels above it are predicted
 method                 string               method name
 params                 string               method parameters as JSON
