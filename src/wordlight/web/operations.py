@@ -123,10 +123,10 @@ def job_function(state: AppState, body: schemas.JobRequest) -> JobFunction:
 
 def render_html(body: schemas.RenderRequest) -> str:
     from wordlight import Explanation
-    from wordlight.viz import render_html as render
+    from wordlight.viz import render  # the one renderer table, as the CLI uses it
 
     try:
         items = [Explanation.from_dict(e) for e in body.explanations]
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise InputError(f"not a wordlight explanation: {type(exc).__name__} {exc}") from None
-    return render(items, level=body.level)
+    return str(render(items, "html", level=body.level))
