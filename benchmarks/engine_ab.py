@@ -3,7 +3,8 @@
 Issue 13 moved every model pass behind one public engine and asked for "no behaviour change",
 speed included. This script times the same calls with two checkouts of wordlight, in child
 processes (``PYTHONPATH=TREE/src``), alternating A, B, A, B ... so that load on a shared machine
-falls on both alike, and prints each side's best (least disturbed) time and the ratio B / A.
+falls on both alike, and prints each side's best (least disturbed) wall time, its median CPU
+time (the process's own, less sensitive to other load on the machine) and the ratios B / A.
 
     .venv/bin/python benchmarks/engine_ab.py --before ../old-checkout --after .
     .venv/bin/python benchmarks/engine_ab.py --before OLD --after . --rounds 5 --n 40
@@ -22,6 +23,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 CHILD = r"""
 import json, sys, time, warnings
 import numpy as np, torch
@@ -39,11 +42,11 @@ for name, method, params, k in (
     ("lime_300", "lime", {"n_samples": 300}, n_perturb),
     ("shap_128", "shap", {"n_samples": 128}, n_perturb),
 ):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     found = wordlight.explain(model, texts[:k], method, progress=False, **params)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     digest = float(sum(np.abs(e.scores).sum() for e in found))
-    out[name] = (seconds, digest)
+    out[name] = (seconds, cpu, digest)
 print(json.dumps(out))
 """
 
@@ -70,21 +73,29 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     times: dict[str, dict[str, list[float]]] = {"before": {}, "after": {}}
+    cpus: dict[str, dict[str, list[float]]] = {"before": {}, "after": {}}
     digests: dict[str, dict[str, float]] = {"before": {}, "after": {}}
     for r in range(args.rounds):
         for side, tree in (("before", args.before), ("after", args.after)):
             got = run(tree, args.n, args.n_perturb, args.threads, sys.executable)
-            for name, (seconds, digest) in got.items():
+            for name, (seconds, cpu, digest) in got.items():
                 times[side].setdefault(name, []).append(seconds)
+                cpus[side].setdefault(name, []).append(cpu)
                 digests[side][name] = digest
-            print(f"round {r + 1} {side}: " + ", ".join(f"{k} {v[0]:.2f}s" for k, v in got.items()))
-    header = f"{'work':<10} {'before (best)':>14} {'after (best)':>13} {'after/before':>13}"
-    print(f"\n{header}  same numbers")
+            shown = ", ".join(f"{k} {v[0]:.2f}s (cpu {v[1]:.2f}s)" for k, v in got.items())
+            print(f"round {r + 1} {side}: {shown}", flush=True)
+    # best wall time, and the median CPU time of the process (less sensitive to other load)
+    header = f"{'work':<10} {'wall before':>11} {'after':>7} {'ratio':>6}"
+    print(f"\n{header} {'CPU before':>10} {'after':>7} {'ratio':>6}  same numbers")
     for name in times["before"]:
         a, b = min(times["before"][name]), min(times["after"][name])
+        ca, cb = (float(np.median(cpus[side][name])) for side in ("before", "after"))
         da, db = digests["before"][name], digests["after"][name]
         same = abs(da - db) <= 1e-9 * max(1.0, abs(da))
-        print(f"{name:<10} {a:>13.2f}s {b:>12.2f}s {b / a:>13.3f}  {same}")
+        print(
+            f"{name:<10} {a:>10.2f}s {b:>6.2f}s {b / a:>6.3f}"
+            f" {ca:>9.2f}s {cb:>6.2f}s {cb / ca:>6.3f}  {same}"
+        )
 
 
 if __name__ == "__main__":
