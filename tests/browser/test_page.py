@@ -93,6 +93,18 @@ def test_pick_a_data_set_row(page, url):
         "#rows-table tbody tr", "rs => rs.map(r => r.cells[1].textContent)"
     )
     assert listed and set(listed) == {"neg"}
+    page.select_option("#f-correct", "")
+    page.select_option("#f-label", "")
+    page.select_option("#f-column", "group")  # the toy set's extra column
+    page.fill("#f-value", "e2")
+    page.click("#list-rows")
+    expected = [i for i, (_, _, group) in enumerate(ROWS) if group == "e2"]  # [2, 3, 5, 7]
+    page.wait_for_function(
+        "want => JSON.stringify([...document.querySelectorAll('#rows-table tbody tr')]"
+        ".map(r => Number(r.cells[0].textContent))) === JSON.stringify(want)",
+        arg=expected,
+    )
+    assert page.inner_text("#row-info") == f"{len(expected)} matching rows"
 
 
 def test_compare_methods_and_two_models(page, url, shot):

@@ -16,7 +16,8 @@ ROWS = (
     ("more than enough bad acting", "neg", "e2"),
     ("this movie is fun and memorable", "pos", "e1"),
     ("awful awful awful", "neg", "e2"),
-)
+)  # text, label, group (the toy set's extra column "group")
+STARS = (5, 1, 4, 2, 3, 1, 5, 1)  # the extra column "stars"
 
 
 def linear_classifier():
@@ -52,6 +53,7 @@ def toy_dataset():
         scores=tuple(float(names.index(label)) for _, label, _ in ROWS),
         label_names=names,
         ids=tuple(f"r{i}" for i in range(len(ROWS))),
+        extra={"group": tuple(g for _, _, g in ROWS), "stars": STARS},
     )
 
 

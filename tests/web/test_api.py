@@ -281,3 +281,32 @@ def test_the_page_and_its_static_files(client):
     assert "innerHTML" not in js and "insertAdjacentHTML" not in js and "eval(" not in js
     assert "textContent" in js
     assert client.get("/static/app.css").status_code == 200
+
+
+def test_rows_filter_by_extra_columns_like_python_does(client):
+    from tests.web.conftest import STARS
+
+    info = client.get("/api/v1/datasets/toy").json()
+    assert info["columns"] == [
+        {"name": "group", "kind": "text", "values": ["e1", "e2"]},
+        {"name": "stars", "kind": "number", "values": sorted(set(STARS))},
+    ]
+    url = "/api/v1/datasets/toy/rows"
+    e2 = client.get(url, params={"column": "group", "value": "e2"}).json()
+    assert [r["index"] for r in e2["rows"]] == [i for i, r in enumerate(ROWS) if r[2] == "e2"]
+    assert all(r["extra"]["group"] == "e2" for r in e2["rows"])
+    both = client.get(url, params=[("column", "group"), ("value", "e1"), ("column", "stars"),
+                                   ("value", "5"), ("label", "pos")]).json()  # fmt: skip
+    expected = [i for i, r in enumerate(ROWS) if r[2] == "e1" and STARS[i] == 5 and r[1] == "pos"]
+    assert [r["index"] for r in both["rows"]] == expected == [0, 6]
+    assert client.get(url, params={"column": "stars", "value": "5.0"}).json()["total"] == 2
+    assert client.get(url, params={"column": "stars", "value": "five"}).json()["total"] == 0
+    bad = client.get(url, params={"column": "shop", "value": "x"})
+    assert bad.status_code == 422
+    assert bad.json()["detail"] == (
+        "unknown column 'shop'; this data set has extra columns: group, stars"
+    )
+    unpaired = client.get(url, params={"column": "group"})
+    assert (
+        unpaired.status_code == 422 and "one value=V for each column" in unpaired.json()["detail"]
+    )

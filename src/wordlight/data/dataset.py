@@ -9,8 +9,8 @@ carves validation out of its train part with :func:`carve_validation` (same seed
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -18,6 +18,7 @@ from wordlight.errors import DataError
 
 SPLIT_SEED = 13
 SPLIT_FRACTIONS = (0.8, 0.1, 0.1)
+Cell = str | float | int  # one value of an extra column
 TASKS = ("classification", "ordinal", "regression")
 SENTIMENT_LABELS = ("negative", "positive")
 
@@ -28,6 +29,8 @@ class TextDataset:
 
     ``task`` says how the labels are meant: "classification" (unordered classes), "ordinal"
     (``label_names`` in increasing order) or "regression" (only ``scores`` carry the target).
+    ``extra`` holds the source's other columns by name (the essay set, a product category), one
+    value per row; every subset and split keeps them.
     """
 
     texts: tuple[str, ...]
@@ -36,11 +39,19 @@ class TextDataset:
     label_names: tuple[str, ...]
     ids: tuple[str, ...] = ()  # the source's row ids, when it has them
     task: str = "classification"
+    extra: Mapping[str, tuple[Cell, ...]] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         n = len(self.texts)
         if len(self.labels) != n or len(self.scores) != n or (self.ids and len(self.ids) != n):
             raise DataError("texts, labels, scores and ids must have the same length")
+        for name, values in self.extra.items():
+            if len(values) != n:
+                raise DataError(
+                    f"extra column {name!r} has {len(values)} values for {n} rows; "
+                    "give one value per row"
+                )
+        object.__setattr__(self, "extra", {k: tuple(v) for k, v in self.extra.items()})
         if any(not 0 <= label < len(self.label_names) for label in self.labels):
             raise DataError(f"labels must lie in 0..{len(self.label_names) - 1}")
         if self.task not in TASKS:
@@ -59,6 +70,7 @@ class TextDataset:
             label_names=self.label_names,
             ids=tuple(self.ids[i] for i in idx) if self.ids else (),
             task=self.task,
+            extra={name: tuple(values[i] for i in idx) for name, values in self.extra.items()},
         )
 
     def class_counts(self) -> tuple[int, ...]:

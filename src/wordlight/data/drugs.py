@@ -5,8 +5,10 @@ rows) and ``drugsComTest.tsv`` (379 rows): tab-separated, a header whose first c
 original UCI row id) is unnamed, then drugName, condition, review, rating, date, usefulCount.
 ``rating`` is already a class: the package's own ``datasubset`` maps the 1-10 star rating to
 "negative" (< 5), "neutral" (5-6) and "positive" (> 6). Reviews are wrapped in literal double
-quotes and carry HTML entities (``&#039;``); both are removed here. The package is never imported
-(its import reaches for the network): the zip is read from the wheel as bytes.
+quotes and carry HTML entities (``&#039;``); both are removed here. The extra columns ``drug``
+(drugName) and ``condition`` keep those two source columns (stripped, entities unescaped). The
+package is never imported (its import reaches for the network): the zip is read from the wheel
+as bytes.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ ZIP_NAME = "drugsCom.zip"
 PARTS = {"train": "drugsComTrain.tsv", "test": "drugsComTest.tsv"}
 LABELS = ("negative", "neutral", "positive")  # ordinal: increasing rating
 TEXT_COL, LABEL_COL = "review", "rating"
+EXTRA_COLS = {"drug": "drugName", "condition": "condition"}  # extra column -> source column
 
 
 def make_source(
@@ -63,6 +66,7 @@ def parse_part(archive: bytes, member: str, label: str) -> TextDataset:
     header, rows = parse_delimited(text, "\t", source)
     require_columns(header, [TEXT_COL, LABEL_COL], source)
     texts, labels, ids = [], [], []
+    extra: dict[str, list[str]] = {name: [] for name in EXTRA_COLS}
     for number, row in enumerate(rows, start=1):
         rating = row[LABEL_COL].strip()
         if rating not in LABELS:
@@ -72,6 +76,8 @@ def parse_part(archive: bytes, member: str, label: str) -> TextDataset:
         texts.append(clean_review(row[TEXT_COL]))
         labels.append(LABELS.index(rating))
         ids.append(row[header[0]].strip())
+        for name, column in EXTRA_COLS.items():
+            extra[name].append(html.unescape(row.get(column, "")).strip())
     return TextDataset(
         texts=tuple(texts),
         labels=tuple(labels),
@@ -79,6 +85,7 @@ def parse_part(archive: bytes, member: str, label: str) -> TextDataset:
         label_names=LABELS,
         ids=tuple(ids),
         task="ordinal",
+        extra={k: tuple(v) for k, v in extra.items() if EXTRA_COLS[k] in header},
     )
 
 

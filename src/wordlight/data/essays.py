@@ -10,7 +10,8 @@ range, so each set's scores are mapped to 4 ordinal bins (0 = lowest quarter ...
   sum of squared differences; ties go to the lowest cuts). Deterministic for a given file;
 * a set with fewer than 4 distinct scores cannot fill 4 bins: that is an error.
 
-``scores`` keep the raw domain1_score. The bins per set are printed by ``wordlight data show
+``scores`` keep the raw domain1_score; the extra column ``essay_set`` keeps each essay's set (an
+int when it is a number). The bins per set are printed by ``wordlight data show
 essays --path FILE``.
 """
 
@@ -70,6 +71,7 @@ def load(path: str | Path | None = None) -> tuple[TextDataset, dict[str, list[li
         label_names=LABELS,
         ids=tuple(row["essay_id"].strip() for row in rows),
         task="ordinal",
+        extra={"essay_set": tuple(int(e) if e.isdigit() else e for e in sets)},
     )
     return dataset, bins
 

@@ -3,7 +3,9 @@
 Labels may be strings or numbers. Numbers (every label parses as a number) give ordinal classes
 in numeric order and keep the number as the row's score; strings give classes in sorted order
 and the class index as score. With only a score column the data set is a regression set (one
-label name, "score"). Every problem is one line naming the file, the row and what to do.
+label name, "score"). Every other column is kept as an extra column (``TextDataset.extra``):
+whole numbers as ints, other numbers as floats when the whole column parses, else the stripped
+strings. Every problem is one line naming the file, the row and what to do.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ import io
 import json
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from wordlight.data.dataset import TextDataset
+from wordlight.data.dataset import Cell, TextDataset
 from wordlight.errors import DataError
 
 FORMATS = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".jsonl": "json", ".ndjson": "json"}
@@ -131,6 +133,7 @@ def load_file(
         if not text:
             raise DataError(f"{path}: data row {number} has an empty text in column {text_col!r}")
     scores = numbers([row[score_col] for row in rows], score_col, str(path)) if score_col else None
+    extra = extra_columns(header, rows, wanted)
     if label_col is None:
         assert scores is not None
         return TextDataset(
@@ -139,8 +142,31 @@ def load_file(
             scores=tuple(scores),
             label_names=("score",),
             task="regression",
+            extra=extra,
         )
-    return labelled(texts, [row[label_col] for row in rows], label_col, str(path), scores)
+    return labelled(
+        texts, [row[label_col] for row in rows], label_col, str(path), scores, extra=extra
+    )
+
+
+def extra_columns(
+    header: Sequence[str], rows: Sequence[dict[str, str]], used: Sequence[str]
+) -> dict[str, tuple[Cell, ...]]:
+    """Every column not in ``used``, one value per row (a row without it gets "")."""
+    return {name: cells([row.get(name, "") for row in rows]) for name in header if name not in used}
+
+
+def cells(raw: Sequence[str]) -> tuple[Cell, ...]:
+    """A column's values: ints if all are whole numbers, floats if all are numbers, else strings."""
+    values = [value.strip() for value in raw]
+    as_numbers = _all_numbers(values)
+    if as_numbers is None:
+        return tuple(values)
+    if all(x.is_integer() for x in as_numbers) and not any(
+        "." in v or "e" in v.lower() for v in values
+    ):
+        return tuple(int(x) for x in as_numbers)
+    return tuple(as_numbers)
 
 
 def labelled(
@@ -150,6 +176,7 @@ def labelled(
     source: str,
     scores: Sequence[float] | None = None,
     ids: Sequence[str] = (),
+    extra: Mapping[str, tuple[Cell, ...]] | None = None,
 ) -> TextDataset:
     """Texts with string labels -> a data set of at least two classes (see module docstring)."""
     values = [value.strip() for value in raw]
@@ -183,6 +210,7 @@ def labelled(
         label_names=names,
         ids=tuple(ids),
         task=task,
+        extra=dict(extra or {}),
     )
 
 

@@ -1,5 +1,5 @@
-"""Rows of a declared data set, filtered by true label, correct or wrong prediction, confidence
-and length, picked by index or at random."""
+"""Rows of a declared data set, filtered by true label, correct or wrong prediction, confidence,
+length and extra columns (``column == value``, AND-ed), picked by index or at random."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from wordlight.web.service import predict
 from wordlight.web.state import AppState, NotFound
 
 MAX_PREDICTED_ROWS = 2000  # rows a prediction filter looks at (the first ones)
+MAX_LISTED_VALUES = 20  # an extra column with at most this many distinct values lists them
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class RowFilter:
     min_words: int | None = None
     max_words: int | None = None
     model: str | None = None  # needed by the prediction filters
+    columns: tuple[tuple[str, str], ...] = ()  # (extra column, value) pairs, all must match
 
     @property
     def needs_predictions(self) -> bool:
@@ -43,7 +45,25 @@ def dataset_info(state: AppState, name: str) -> dict[str, Any]:
         "labels": list(data.label_names),
         "task": data.task,
         "lengths": [min(lengths, default=0), max(lengths, default=0)],
+        "columns": [_column_info(name, values) for name, values in data.extra.items()],
     }
+
+
+def _column_info(name: str, values: tuple[Any, ...]) -> dict[str, Any]:
+    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+    distinct = sorted(set(values), key=lambda v: (v, "") if numeric else (0, str(v)))
+    listed = distinct if len(distinct) <= MAX_LISTED_VALUES else None
+    return {"name": name, "kind": "number" if numeric else "text", "values": listed}
+
+
+def matches(cell: Any, value: str) -> bool:
+    """An extra column's cell equals a query value: numbers compare as numbers ("3" == 3.0)."""
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        try:
+            return float(value) == float(cell)
+        except ValueError:
+            return False
+    return str(cell) == value
 
 
 def get_rows(
@@ -62,6 +82,10 @@ def get_rows(
         raise InputError(
             f"unknown label {filters.label!r}; this data set has: {', '.join(data.label_names)}"
         )
+    for column, _ in filters.columns:
+        if column not in data.extra:
+            found = ", ".join(data.extra) or "none"
+            raise InputError(f"unknown column {column!r}; this data set has extra columns: {found}")
     if index is not None and not 0 <= index < len(data):
         raise NotFound(f"row {index} does not exist; {name} has rows 0..{len(data) - 1}")
     candidates = [index] if index is not None else list(range(len(data)))
@@ -110,6 +134,8 @@ def _keep(data: Any, i: int, f: RowFilter, pred: dict[str, Any] | None) -> bool:
     words = len(data.texts[i].split())
     if f.label is not None and data.label_names[data.labels[i]] != f.label:
         return False
+    if any(not matches(data.extra[c][i], v) for c, v in f.columns):
+        return False
     if f.min_words is not None and words < f.min_words:
         return False
     if f.max_words is not None and words > f.max_words:
@@ -132,5 +158,6 @@ def _row(data: Any, i: int, pred: dict[str, Any] | None) -> dict[str, Any]:
         "label": data.label_names[data.labels[i]],
         "score": float(data.scores[i]),
         "words": len(data.texts[i].split()),
+        "extra": {name: values[i] for name, values in data.extra.items()},
         **(pred or {}),
     }

@@ -45,12 +45,22 @@ class MethodInfo(BaseModel):
     parameters: list[ParamSpec]
 
 
+Cell = int | float | str  # one value of a data set's extra column
+
+
+class ColumnInfo(BaseModel):
+    name: str
+    kind: Literal["number", "text"]
+    values: list[Cell] | None  # the distinct values, when there are few (at most 20)
+
+
 class DatasetInfo(BaseModel):
     name: str
     rows: int
     labels: list[str]
     task: str
     lengths: list[int]  # smallest and largest length in words
+    columns: list[ColumnInfo] = []  # extra columns (the essay set, a product category)
 
 
 class Row(BaseModel):
@@ -60,6 +70,7 @@ class Row(BaseModel):
     label: str
     score: float
     words: int
+    extra: dict[str, Cell] = {}  # the row's extra columns by name
     predicted: str | None = None
     confidence: float | None = None
     correct: bool | None = None

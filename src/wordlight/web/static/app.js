@@ -159,6 +159,7 @@ function rowQuery(extra) {
   const add = (k, id) => { const v = $(id).value.trim(); if (v !== "") q.set(k, v); };
   add("label", "f-label"); add("correct", "f-correct"); add("min_confidence", "f-minconf");
   add("max_confidence", "f-maxconf"); add("min_words", "f-minwords"); add("max_words", "f-maxwords");
+  if ($("f-column").value) { q.append("column", $("f-column").value); q.append("value", $("f-value").value.trim()); }
   if (q.has("correct") || q.has("min_confidence") || q.has("max_confidence")) q.set("model", $("model").value);
   return q;
 }
@@ -212,6 +213,20 @@ async function fillLabels() {
   sel.append(el("option", { value: "", text: "any" }));
   const info = S.datasets.find((d) => d.name === $("dataset").value);
   if (info) for (const l of info.labels) sel.append(el("option", { value: l, text: l }));
+  const cols = clear($("f-column"));
+  cols.append(el("option", { value: "", text: "any" }));
+  const columns = (info && info.columns) || [];
+  for (const c of columns) cols.append(el("option", { value: c.name, text: c.name }));
+  $("f-column-box").classList.toggle("hidden", !columns.length);
+  fillValues();
+}
+
+function fillValues() {  // the listed values of the chosen extra column, offered as suggestions
+  const info = S.datasets.find((d) => d.name === $("dataset").value);
+  const column = ((info && info.columns) || []).find((c) => c.name === $("f-column").value);
+  const list = clear($("f-values"));
+  for (const v of (column && column.values) || []) list.append(el("option", { value: String(v) }));
+  $("f-value").value = "";
 }
 
 // --- share and download ---------------------------------------------------------------------
@@ -333,6 +348,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("method").addEventListener("change", onMethod);
   $("layer-method").addEventListener("change", () => buildForm($("layer-params"), layerMethodByName($("layer-method").value), {}));
   $("dataset").addEventListener("change", fillLabels);
+  $("f-column").addEventListener("change", fillValues);
   for (const v of ["explain", "compare", "layers", "edit"]) {
     $(`tab-${v}`).addEventListener("click", () => showView(v));
   }
