@@ -25,7 +25,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--max-text", type=int, default=5000, help="longest text in characters")
     p.add_argument("--workers", type=int, help="batch workers (default: one per 4 cores)")
-    p.add_argument("--threads", type=int, help="torch threads (default: cores / workers)")
+    p.add_argument("--threads", type=int, help="torch threads (default: cores / batch workers)")
     p.add_argument("--cache-mb", type=float, default=64.0, help="result cache size (0: none)")
     p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
                    help="send CORS headers for this origin (none by default)")  # fmt: skip

@@ -34,7 +34,7 @@ class AppConfig:
     batch_wait_s: float = 0.002
     max_jobs_pending: int = 8
     cache_bytes: int = 64 * 2**20
-    torch_threads: int | None = None  # None: the cores shared out over all workers
+    torch_threads: int | None = None  # None: the cores shared out over the batch workers
     cors_origins: tuple[str, ...] = ()
 
 
@@ -49,7 +49,10 @@ class AppState:
         self.config = config
         cores = os.cpu_count() or 1
         batch_workers = config.batch_workers or max(1, cores // 4)
-        threads = config.torch_threads or max(1, cores // (batch_workers + config.job_workers))
+        # the cores shared out over the batch workers, which do nearly all the work; a job that
+        # runs beside them shares the cores for its duration (measured: 1 thread per worker and
+        # job on 2 cores gave 1.45 texts/s under 20 clients, 2 threads 2.14; benchmarks/README.md)
+        threads = config.torch_threads or max(1, cores // batch_workers)
         import torch
 
         torch.set_num_threads(threads)
