@@ -125,8 +125,8 @@ class LinearBag(nn.Module):
         return pooled @ self.head.weight.T + self.head.bias
 
 
-@pytest.fixture()
-def linear_model():
+def linear_bag_classifier():
+    """The LinearBag over WORDS as a TorchClassifier: (classifier, module, tokenizer)."""
     from wordlight import TorchClassifier, WhitespaceTokenizer
 
     vocab = {"[pad]": 0, "[unk]": 1, "[cls]": 2, "[mask]": 3}
@@ -145,6 +145,11 @@ def linear_model():
         id_to_token=tok.id_to_token,
     )
     return clf, module, tok
+
+
+@pytest.fixture()
+def linear_model():
+    return linear_bag_classifier()
 
 
 def tiny_bert_head(problem_type: str | None, num_labels: int, seed: int = 0):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import WORDS, LinearBag, tiny_hf
+from tests.conftest import linear_bag_classifier, tiny_hf
 
 ROWS = (
     ("a good movie with charm", "pos", "e1"),
@@ -23,24 +23,8 @@ STARS = (5, 1, 4, 2, 3, 1, 5, 1)  # the extra column "stars"
 def linear_classifier():
     """logit_c = sum_t E[id_t] . W_c + b_c over [cls] and the words of the text, so IG with
     output="logit" and a pad baseline gives word token t exactly (E[id_t] - E[pad]) . W_c."""
-    from wordlight import TorchClassifier, WhitespaceTokenizer
-
-    vocab = {"[pad]": 0, "[unk]": 1, "[cls]": 2, "[mask]": 3}
-    vocab.update({w: i + 4 for i, w in enumerate(WORDS)})
-    module = LinearBag(vocab=len(vocab))
-    tok = WhitespaceTokenizer(vocab, unk_id=1)
-    clf = TorchClassifier(
-        forward=module.forward_embeddings,
-        embedding=module.embedding,
-        tokenize=tok,
-        labels=["neg", "pos"],
-        pad_id=0,
-        mask_id=3,
-        prefix_ids=[2],
-        module=module,
-        id_to_token=tok.id_to_token,
-    )
-    return clf, module, vocab
+    clf, module, tok = linear_bag_classifier()
+    return clf, module, tok.vocab
 
 
 def toy_dataset():
