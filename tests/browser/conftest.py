@@ -6,6 +6,7 @@ in ``.ci/run``): then they fail, so CI never passes without running them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -43,13 +44,11 @@ def browser_type_launch_args(browser_type_launch_args):
             "args": ["--no-sandbox", "--disable-gpu"]}  # fmt: skip
 
 
-@pytest.fixture(scope="session")
-def live_app():
+@contextlib.contextmanager
+def serve(app):
+    """``app`` served by uvicorn on a free loopback port in a thread: yields its base URL."""
     import uvicorn
 
-    from tests.web.conftest import build_app
-
-    app = build_app()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -61,9 +60,20 @@ def live_app():
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the app did not start within 30 s")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_app():
+    from tests.web.conftest import build_app
+
+    app = build_app()
+    with serve(app) as base:
+        yield base, app
 
 
 @pytest.fixture()

@@ -4,8 +4,6 @@ in the single-text view, the corpus words page, and a reload of the URL."""
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
 import time
 from pathlib import Path
 
@@ -18,8 +16,7 @@ FIGURES = Path(__file__).resolve().parents[2] / "docs" / "figures" / "app"
 
 @pytest.fixture(scope="module")
 def runs_url(tmp_path_factory):
-    import uvicorn
-
+    from tests.browser.conftest import serve
     from tests.web.conftest import linear_classifier
     from tests.web.test_runs_api import make_big_run, make_run
     from wordlight import load_explanations
@@ -31,20 +28,8 @@ def runs_url(tmp_path_factory):
     app = create_app({"linear": linear_classifier()[0]}, results={"small": run_dir, "big": big})
     for name in ("small", "big"):  # as `wordlight app` does at start-up: a broken run fails early
         app.state.wordlight.runs.info(name)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the app did not start within 30 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", load_explanations(run_dir)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(app) as base:
+        yield base, load_explanations(run_dir)
     app.state.wordlight.close()
 
 
