@@ -12,13 +12,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from wordlight.data import DATASETS
 from wordlight.errors import InputError
 
 HIDDEN = frozenset({"cache_dir", "max_batch_tokens", "layers", "layer_path", "path"})
 # a free string whose allowed values are not a Literal: the data sets the method can read
-KNOWN_CHOICES: dict[str, tuple[str, ...]] = {
-    "regularization": ("self", "movies", "amazon", "nyt", "tweets", "drugs", "rotten"),
-}
+KNOWN_CHOICES: dict[str, tuple[str, ...]] = {"regularization": ("self", *DATASETS)}
 KIND_WORDS = {
     "bool": "true or false",
     "int": "an integer",
