@@ -123,6 +123,27 @@ def test_base_weights_stay_frozen_and_only_lora_and_head_train(base_dir: Path) -
     assert torch.equal(inner.pooler.dense.weight, base.pooler.dense.weight)
 
 
+def test_full_finetune_keeps_frozen_modules_and_trains_the_rest(base_dir: Path) -> None:
+    base = transformers.BertModel.from_pretrained(base_dir)
+    config = _config(base_dir, lora_rank=0, freeze_modules=("embeddings",), epochs=1)
+    model = finetune(config, _dataset(64, 1), _dataset(16, 2)).model
+    trained = {n for n, p in model.named_parameters() if p.requires_grad}
+    assert trained and not any(".embeddings." in n for n in trained)
+    assert any(".encoder." in n for n in trained) and any("classifier" in n for n in trained)
+    words = model.bert.embeddings.word_embeddings.weight
+    assert torch.equal(words, base.embeddings.word_embeddings.weight)
+    query = model.bert.encoder.layer[0].attention.self.query.weight
+    assert not torch.equal(query, base.encoder.layer[0].attention.self.query.weight)
+
+
+@pytest.mark.parametrize("change", [{"freeze_modules": ("embedings",)}])
+def test_freezing_an_unknown_module_names_the_ones_there(change: dict, base_dir: Path) -> None:
+    from wordlight.errors import ModelError
+
+    with pytest.raises(ModelError, match="no such module .*embeddings"):
+        finetune(_config(base_dir, lora_rank=0, **change), _dataset(8, 1), _dataset(8, 2))
+
+
 def test_same_seed_same_model_and_batch_predictions_match_one_by_one(base_dir: Path) -> None:
     train, validation = _dataset(64, 1), _dataset(16, 2)
     config = _config(base_dir, epochs=1)
@@ -140,7 +161,14 @@ def test_same_seed_same_model_and_batch_predictions_match_one_by_one(base_dir: P
 
 
 @pytest.mark.parametrize(
-    "change", [{"lora_rank": -1}, {"learning_rate": 0.0}, {"warmup_ratio": 1.0}, {"epochs": 0}]
+    "change",
+    [
+        {"lora_rank": -1},
+        {"learning_rate": 0.0},
+        {"warmup_ratio": 1.0},
+        {"epochs": 0},
+        {"freeze_modules": ("embeddings",)},  # with LoRA: only full fine-tuning freezes
+    ],
 )
 def test_bad_config_is_an_input_error(change: dict, base_dir: Path) -> None:
     with pytest.raises(InputError):

@@ -76,6 +76,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             default=None,
             help=HELP.get(name, "see TrainConfig in docs/training.md"),
         )
+    parser.add_argument(
+        "--freeze",
+        nargs="+",
+        metavar="MODULE",
+        help="full fine-tuning: encoder submodules to keep frozen, e.g. embeddings",
+    )
     parser.add_argument("--resume", action="store_true", help="continue from --out/checkpoint")
     parser.add_argument("--tensorboard", type=Path, help="write TensorBoard logs to this folder")
     parser.add_argument(
@@ -105,6 +111,10 @@ def run(args: argparse.Namespace) -> int:
     from wordlight.training.modeling import save_model
 
     settings = {k: getattr(args, k) for k in SETTINGS if getattr(args, k) is not None}
+    if args.freeze:
+        from wordlight.cli._common import split_list
+
+        settings["freeze_modules"] = tuple(split_list(args.freeze))
     model = args.model
     if model == "minilm":
         from wordlight.models.builtin_default import base_model_dir

@@ -44,6 +44,8 @@ class TrainConfig:
     lora_dropout: float = 0.1
     target_modules: tuple[str, ...] = BERT_LINEAR_LAYERS
     head_modules: tuple[str, ...] = ("classifier",)  # trained fully (peft ``modules_to_save``)
+    # full fine-tuning: submodules of the encoder kept frozen (e.g. "embeddings")
+    freeze_modules: tuple[str, ...] = ()
     # optimisation
     learning_rate: float = 5e-4
     epochs: int = 3
@@ -101,6 +103,10 @@ class TrainConfig:
             raise InputError("balancing needs classes; a regression (mse) run takes balance=none")
         if self.model == SMALL and self.lora_rank:
             raise InputError("LoRA needs a pretrained model; the small transformer trains fully")
+        if self.freeze_modules and (self.lora_rank or self.model == SMALL):
+            raise InputError(
+                "freeze_modules applies to full fine-tuning of a pretrained model (lora_rank 0)"
+            )
         if self.lora_rank and not self.target_modules:
             raise InputError("target_modules must name at least one layer for LoRA")
 

@@ -55,7 +55,23 @@ def build_model(
         model.config.problem_type = "regression"
     if config.lora_rank:
         model = _with_lora(model, config)
+    elif config.freeze_modules:
+        _freeze(model, config.freeze_modules)
     return model, tokenizer
+
+
+def _freeze(model: Any, names: Sequence[str]) -> None:
+    """Stop training the encoder's submodules ``names`` (e.g. ``embeddings``)."""
+    encoder = model.base_model
+    for name in names:
+        try:
+            module = encoder.get_submodule(name)
+        except AttributeError:
+            children = ", ".join(n for n, _ in encoder.named_children())
+            raise ModelError(
+                f"cannot freeze {name!r}: the encoder has no such module (it has {children})"
+            ) from None
+        module.requires_grad_(False)
 
 
 def save_model(model: Any, tokenizer: Any, out_dir: str | Path) -> Path:
