@@ -54,14 +54,19 @@ def explain_layers(
     *,
     target: Target = None,
     progress: ProgressOption = None,
+    label_threshold: float = 0.5,
     **params: Any,
 ) -> list[LayerExplanation]:
     """Scores at every encoder layer: one LayerExplanation per text (per class with "all").
 
     ``method``: layer_integrated_gradients, layer_conductance or information (``LAYER_METHODS``);
-    ``params`` its hyperparameters, e.g. ``layers=(0, 3, 6)``, ``n_steps=32``, ``keep_dims=True``.
+    ``params`` its hyperparameters, e.g. ``layers=(0, 3, 6)``, ``n_steps=32``, ``keep_dims=True``;
+    ``label_threshold`` as for :func:`explain`.
     """
     from wordlight.models.loading import load_model
 
     layer_method = make_layer_method(method, **params)
-    return layer_method.explain(load_model(model), texts, target, progress=progress)
+    classifier = load_model(model)
+    return layer_method.explain(
+        classifier, texts, target, progress=progress, label_threshold=label_threshold
+    )

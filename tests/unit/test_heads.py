@@ -317,8 +317,10 @@ def test_wordlight_train_loss_mse_then_wordlight_explain_on_drug_ratings(tmp_pat
     model = clf.model  # the adapter's Hugging Face model
     value = predict_logits(model, clf.tokenizer, [text], 64, 12)[0, 0]
     assert e.value == pytest.approx(float(value), abs=1e-4)
+    low = predict_logits(model, clf.tokenizer, ["the pill was awful"], 64, 12)[0, 0]
+    assert e.value - float(low) > 1.0  # it learned the ratings (0 and 2): "great" vs "awful"
     gap = e.value - _baseline_value(clf, text)
-    assert abs(gap) > 0.5  # it learned the ratings: "great" moves the value
+    assert abs(gap) > 0.1  # the value moves away from the all-[PAD] baseline's
     assert e.total + e.completeness_delta == pytest.approx(gap, abs=1e-5)
     assert abs(e.completeness_delta) < 0.01 * abs(gap)
     assert e.top_words(1)[0][0] == "great"

@@ -8,6 +8,7 @@ the final output has no row lost and none twice.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import sys
@@ -22,6 +23,7 @@ from wordlight.batch.shards import FORMATS, RunDir
 from wordlight.batch.source import InputRow, Source
 from wordlight.batch.worker import Job, explain_chunk, model_identity
 from wordlight.errors import InputError, one_of
+from wordlight.results.explanation import check_label_threshold
 from wordlight.results.parquet import SCHEMA_VERSION
 
 ENGINES = ("local", "ray")
@@ -68,18 +70,24 @@ def explain_dataset(
     progress: bool | None = None,
     engine: str = "local",
     ray: RayOptions | None = None,
+    label_threshold: float = 0.5,
 ) -> RunSummary:
     """Explain every row of ``source`` (a :class:`Source`, or a file with a ``text`` column)
     with ``model`` and ``method`` into the run directory ``out``; returns a summary.
 
     ``model`` is a built-in name or a model directory (needed for ``engine="ray"``), or a
     loaded model; ``target`` "predicted", "all" or a label; ``metrics`` faithfulness metric
-    names added as columns. Rerunning the same call resumes; different settings are refused
-    unless ``overwrite``.
+    names added as columns; ``label_threshold``: a multi-label model's predicted labels are
+    those above it. Rerunning the same call resumes; different settings are refused unless
+    ``overwrite``.
     """
     started = time.perf_counter()
     src = source if isinstance(source, Source) else Source(file=str(source))
     job, config = _plan(src, model, method, params or {}, target, metrics, fmt, chunk_size)
+    threshold = check_label_threshold(label_threshold)
+    if threshold != 0.5:  # only then: runs made before the option keep their fingerprint
+        job = dataclasses.replace(job, label_threshold=threshold)
+        config["label_threshold"] = threshold
     if engine not in ENGINES:
         raise one_of("engine", engine, ENGINES)
     texts = _check_ids(src)

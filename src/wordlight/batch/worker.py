@@ -32,6 +32,7 @@ class Job:
     metrics: tuple[str, ...] = ()
     model_name: str = ""
     model_hash: str = ""
+    label_threshold: float = 0.5  # multi-label: labels above it are predicted
 
 
 def explain_chunk(
@@ -86,8 +87,9 @@ def _problem(model: Any, row: InputRow, no_tokens: bool) -> str | None:
 def _explain(model: Any, job: Job, rows: Sequence[InputRow]) -> list[tuple[InputRow, Any]]:
     explainer = wordlight.make_explainer(job.method, **dict(job.params))
     found = wordlight.explain(
-        model, [r.text for r in rows], explainer, target=job.target, progress=False
-    )
+        model, [r.text for r in rows], explainer, target=job.target, progress=False,
+        label_threshold=job.label_threshold,
+    )  # fmt: skip
     per_text = len(found) // len(rows)  # C with target="all", else 1; text-major order
     return [
         (row, dataclasses.replace(e, true_label=row.label))

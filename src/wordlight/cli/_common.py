@@ -63,6 +63,20 @@ def parse_target(target: str | None) -> Any:
     return target
 
 
+LABEL_THRESHOLD_HELP = "multi-label models: labels above it are predicted (0 < X < 1; 0.5)"
+
+
+def label_threshold(value: str) -> float:
+    """``--label-threshold``: a number strictly between 0 and 1 (a one-line InputError else)."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not 0.0 < number < 1.0:  # NaN fails too
+        raise InputError(f"--label-threshold must be a number between 0 and 1, got {value!r}")
+    return number
+
+
 def coerce_params(cls: type, pairs: list[str]) -> dict[str, Any]:
     """``key=value`` strings -> typed keyword arguments of a method dataclass."""
     from wordlight.methods import describe_parameters  # forwarded ones too (LayerInformation)

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from wordlight.cli._common import LABEL_THRESHOLD_HELP
+
 FORMATS = ("terminal", "html", "json", "jsonl")
 
 
@@ -16,6 +18,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--model", "-m", default="default", help="built-in name or model directory")
     p.add_argument("--method", default="integrated_gradients", help="see `wordlight methods`")
     p.add_argument("--target", "-t", help="class index, label, 'predicted' (default) or 'all'")
+    p.add_argument("--label-threshold", default="0.5", metavar="X", help=LABEL_THRESHOLD_HELP)
     p.add_argument("--steps", help="integration steps, an integer or 'auto'")
     p.add_argument("--layer", type=int, help="hidden layer to explain (methods with a layer)")
     p.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
@@ -31,12 +34,13 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from wordlight.api import make_explainer
-    from wordlight.cli._common import coerce_params, parse_target, read_texts
+    from wordlight.cli._common import coerce_params, label_threshold, parse_target, read_texts
     from wordlight.engine import check_texts
     from wordlight.models.loading import load_model
     from wordlight.viz.formats import renderer_for, write
 
     texts = check_texts(read_texts(args.texts, args.file))  # before the (slow) model load
+    threshold = label_threshold(args.label_threshold)
     pairs = list(args.param)
     if args.steps is not None:
         pairs.append(f"n_steps={args.steps}")
@@ -52,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         parse_target(args.target),
         word_aggregation=args.aggregate,
         progress=False if args.no_progress else None,
+        label_threshold=threshold,
     )
     write(renderer, explanations, args.out, level=args.level)
     if args.out:

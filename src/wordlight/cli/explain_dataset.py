@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from wordlight.cli._common import LABEL_THRESHOLD_HELP
+
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
@@ -26,6 +28,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
                    help="a method parameter, e.g. -p n_steps=auto (repeatable)")  # fmt: skip
     p.add_argument("--target", "-t", default="predicted", help="predicted (default), all or LABEL")
+    p.add_argument("--label-threshold", default="0.5", metavar="X", help=LABEL_THRESHOLD_HELP)
     p.add_argument("--metrics", default="", help="faithfulness columns, e.g. "
                    "comprehensiveness,sufficiency")  # fmt: skip
     p.add_argument("--format", choices=("parquet", "jsonl"), default="parquet")
@@ -42,7 +45,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from wordlight.batch import RayOptions, Source, explain_dataset
-    from wordlight.cli._common import coerce_params
+    from wordlight.cli._common import coerce_params, label_threshold
     from wordlight.errors import InputError, one_of
     from wordlight.methods import METHODS
 
@@ -51,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     if args.actors < 1:
         raise InputError(f"--actors must be >= 1, got {args.actors}")
     params = coerce_params(METHODS[args.method], list(args.param))
+    threshold = label_threshold(args.label_threshold)
     source = Source(file=args.file, text_col=args.text_col, label_col=args.label_col,
                     id_col=args.id_col, data=args.data, split=args.split)  # fmt: skip
     summary = explain_dataset(
@@ -60,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
         out=args.out,
         params=params,
         target=args.target,
+        label_threshold=threshold,
         metrics=[m.strip() for m in args.metrics.split(",") if m.strip()],
         fmt=args.format,
         chunk_size=args.chunk_size,

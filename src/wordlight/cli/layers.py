@@ -7,6 +7,8 @@ import argparse
 import sys
 from typing import Any
 
+from wordlight.cli._common import LABEL_THRESHOLD_HELP
+
 FORMATS = ("html", "png", "jsonl")  # to a file; standard output gets the terminal table
 
 
@@ -20,6 +22,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--method", default="layer_integrated_gradients",
                    help=f"one of: {', '.join(LAYER_METHODS)}")  # fmt: skip
     p.add_argument("--target", "-t", help="class index, label, 'predicted' (default) or 'all'")
+    p.add_argument("--label-threshold", default="0.5", metavar="X", help=LABEL_THRESHOLD_HELP)
     p.add_argument("--steps", help="integration steps (path methods); 'auto' for layer IG")
     p.add_argument(
         "--layers", help="layer indices, e.g. 0,3,6 or '0 3 6' (default: all; 0 = embedding)"
@@ -36,12 +39,19 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from wordlight.api import make_layer_method
-    from wordlight.cli._common import coerce_params, int_list, parse_target, read_texts
+    from wordlight.cli._common import (
+        coerce_params,
+        int_list,
+        label_threshold,
+        parse_target,
+        read_texts,
+    )
     from wordlight.engine import check_texts
     from wordlight.models.loading import load_model
     from wordlight.viz.formats import RENDERERS, renderer_for, write
 
     texts = check_texts(read_texts(args.texts, args.file))
+    threshold = label_threshold(args.label_threshold)
     default = make_layer_method(args.method)  # the one lookup: unknown names fail here
     renderer = renderer_for(out=args.out, formats=FORMATS) if args.out else RENDERERS["terminal"]
     pairs = list(args.param)
@@ -55,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
     method = make_layer_method(default, **params)
     model = load_model(args.model)
     progress = False if args.no_progress else None
-    results = method.explain(model, texts, parse_target(args.target), progress=progress)
+    results = method.explain(
+        model, texts, parse_target(args.target), progress=progress, label_threshold=threshold
+    )
     if renderer.name == "png" and len(results) > 1:
         print(f"note: {len(results)} results; the PNG shows the first", file=sys.stderr)
     write(renderer, results, args.out, normalise=args.normalise, token=args.token)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -31,6 +31,7 @@ from wordlight.methods.base import (
 )
 from wordlight.models.protocol import Encoding, LayeredClassifier, TextClassifier
 from wordlight.results import LayerExplanation, Token
+from wordlight.results.explanation import check_label_threshold
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,12 @@ class LayerMethod(ABC):
         target: Target = None,
         *,
         progress: ProgressOption = None,
+        label_threshold: float = 0.5,
     ) -> list[LayerExplanation]:
-        """One LayerExplanation per text (per class for ``target="all"``), in the order given."""
+        """One LayerExplanation per text (per class for ``target="all"``), in the order given;
+        a multi-label model's predicted labels are those above ``label_threshold``."""
         texts = engine.check_texts(texts)
+        threshold = check_label_threshold(label_threshold)
         layered = layered_model(model)
         rows = self.resolve_layers(layered)
         budget = self.row_budget(model)
@@ -131,7 +135,7 @@ class LayerMethod(ABC):
                                                int(t[row]), rows, probs[j])
                             )  # fmt: skip
                     bar.update(len(group))
-        return [e for per_text in out for e in per_text]
+        return [replace(e, label_threshold=threshold) for per_text in out for e in per_text]
 
     def _assemble(
         self,

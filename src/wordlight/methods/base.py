@@ -35,6 +35,7 @@ from wordlight.engine.texts import check_texts
 from wordlight.errors import InputError, one_of
 from wordlight.models.protocol import TextClassifier
 from wordlight.results import Explanation, Token
+from wordlight.results.explanation import check_label_threshold
 from wordlight.results.words import WORD_AGGREGATIONS
 
 __all__ = [  # the budgets and check_texts live in wordlight.engine; here for old imports
@@ -109,9 +110,7 @@ class Explainer(ABC):
         (classification), a label's own sigmoid probability (multi-label; its predicted labels
         are those above ``label_threshold``) or the predicted value (regression)."""
         texts = check_texts(texts)
-        numeric = isinstance(label_threshold, int | float) and not isinstance(label_threshold, bool)
-        if not numeric or not 0.0 <= float(label_threshold) <= 1.0:
-            raise InputError(f"label_threshold must lie in [0, 1], got {label_threshold!r}")
+        threshold = check_label_threshold(label_threshold)
         if word_aggregation not in WORD_AGGREGATIONS:
             raise one_of("word aggregation", word_aggregation, WORD_AGGREGATIONS)
         if true_labels is not None and len(true_labels) != len(texts):
@@ -127,7 +126,7 @@ class Explainer(ABC):
             plan, results, text_probs, targets, model, true_labels, word_aggregation
         )
         head = str(getattr(model, "head", "classification"))
-        return [replace(e, head=head, label_threshold=float(label_threshold)) for e in out]
+        return [replace(e, head=head, label_threshold=threshold) for e in out]
 
     # --- steps of explain --------------------------------------------------------------
     def _attribute_all(

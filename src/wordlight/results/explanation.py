@@ -96,10 +96,7 @@ class Explanation:
     def predicted_labels(self) -> tuple[str, ...]:
         """Multi-label: the labels whose probability is above ``label_threshold`` (maybe none);
         regression: none; otherwise the one predicted label."""
-        if self.head == "multi_label":
-            above = self.probabilities > self.label_threshold
-            return tuple(name for name, on in zip(self.labels, above, strict=True) if on)
-        return () if self.head == "regression" else (self.predicted_label,)
+        return predicted_label_set(self.head, self.labels, self.probabilities, self.label_threshold)
 
     @property
     def value(self) -> float | None:
@@ -108,11 +105,7 @@ class Explanation:
 
     def with_label_threshold(self, threshold: float) -> Explanation:
         """The same explanation with multi-label predictions cut at ``threshold`` (0..1)."""
-        if not 0.0 <= float(threshold) <= 1.0:
-            from wordlight.errors import InputError
-
-            raise InputError(f"label_threshold must lie in [0, 1], got {threshold!r}")
-        return replace(self, label_threshold=float(threshold))
+        return replace(self, label_threshold=check_label_threshold(threshold))
 
     @property
     def total(self) -> float:
@@ -209,3 +202,27 @@ def jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return repr(value)
+
+
+def predicted_label_set(
+    head: str, labels: tuple[str, ...], probabilities: np.ndarray, threshold: float
+) -> tuple[str, ...]:
+    """What a model with ``head`` predicts from its ``probabilities`` (the one rule of both
+    result types): the labels above ``threshold`` (multi-label, maybe none), nothing
+    (regression: a value, no label) or the one most probable label."""
+    if head == "multi_label":
+        above = np.asarray(probabilities) > threshold
+        return tuple(name for name, on in zip(labels, above, strict=True) if on)
+    if head == "regression" or not len(probabilities):
+        return ()
+    return (labels[int(np.argmax(probabilities))],)
+
+
+def check_label_threshold(threshold: object) -> float:
+    """``threshold`` as a float in [0, 1], or an InputError saying what was given."""
+    numeric = isinstance(threshold, int | float) and not isinstance(threshold, bool)
+    if numeric and 0.0 <= float(threshold) <= 1.0:  # type: ignore[arg-type]
+        return float(threshold)  # type: ignore[arg-type]
+    from wordlight.errors import InputError
+
+    raise InputError(f"label_threshold must lie in [0, 1], got {threshold!r}")

@@ -16,7 +16,13 @@ from typing import Any
 import numpy as np
 
 from wordlight.errors import InputError
-from wordlight.results.explanation import Explanation, Token, Word, jsonable
+from wordlight.results.explanation import (
+    Explanation,
+    Token,
+    Word,
+    jsonable,
+    predicted_label_set,
+)
 from wordlight.results.words import aggregate_words
 
 
@@ -51,6 +57,7 @@ class LayerExplanation:
     max_token_error: np.ndarray | None = None  # (rows,) largest token error estimate, "auto"
     words: tuple[Word, ...] = ()
     head: str = "classification"  # what ``probabilities`` mean, as on Explanation
+    label_threshold: float = 0.5  # multi-label: labels above it are predicted
 
     def __post_init__(self) -> None:
         scores = np.asarray(self.scores, dtype=np.float64)
@@ -93,6 +100,17 @@ class LayerExplanation:
         """A label per position: the text it covers, or the special token's name."""
         return [t.text for t in self.tokens]
 
+    @property
+    def predicted_labels(self) -> tuple[str, ...]:
+        """As on Explanation: the labels above ``label_threshold`` (multi-label), none
+        (regression) or the one predicted label."""
+        return predicted_label_set(self.head, self.labels, self.probabilities, self.label_threshold)
+
+    @property
+    def value(self) -> float | None:
+        """Regression: the model's predicted value; None for the other heads."""
+        return float(self.probabilities[0]) if self.head == "regression" else None
+
     def row(self, layer: int) -> int:
         """The row of ``layer``, or an InputError listing the layers this result has."""
         if layer not in self.layers:
@@ -129,6 +147,7 @@ class LayerExplanation:
             word_aggregation=word_aggregation,
             words=self.words,
             head=self.head,
+            label_threshold=self.label_threshold,
         )
 
     def __repr__(self) -> str:
@@ -163,6 +182,7 @@ class LayerExplanation:
                 None if self.max_token_error is None else self.max_token_error.tolist()
             ),
             "head": self.head,
+            "label_threshold": self.label_threshold,
         }
 
     @classmethod
@@ -190,4 +210,5 @@ class LayerExplanation:
                 for t, s, e, idx in data.get("words", [])
             ),
             head=str(data.get("head") or "classification"),
+            label_threshold=float(data.get("label_threshold", 0.5)),
         )

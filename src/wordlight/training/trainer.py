@@ -3,8 +3,10 @@ pretrained encoder (the built-in default model included) all go through ``train`
 
 AdamW (no weight decay on biases and norms), a linear learning-rate schedule with warmup, gradient
 clipping, seeded batch order and dropout, optional undersampling (re-drawn every epoch) or class
-weights, validation after every epoch, early stopping on a chosen validation metric, the best
-epoch's weights returned, a resumable checkpoint after every epoch and optional TensorBoard logs.
+weights, standardised regression targets (the saved model still answers in their units:
+``target_scale``), validation after every epoch, early stopping on a chosen validation metric,
+the best epoch's weights returned, a resumable checkpoint after every epoch and optional
+TensorBoard logs.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from wordlight.training.config import SMALL, TrainConfig
 from wordlight.training.losses import HEAD_OF_LOSS, compute_loss
 from wordlight.training.metrics import classification_metrics, is_better, regression_metrics
 from wordlight.training.modeling import build_model
+from wordlight.training.target_scale import TargetScale, fold_into_head
 
 
 @dataclass
@@ -81,7 +84,11 @@ def train(
     train_ids = encode(tokenizer, train_set.texts, config.max_length)
     lengths = [len(r) for r in train_ids]
     labels = torch.tensor(train_set.labels, dtype=torch.long)
-    scores = torch.tensor(train_set.scores, dtype=torch.float32)
+    # mse: fit standardised targets; outputs are mapped back for every metric, then for good
+    # into the final layer (training/target_scale.py)
+    scale = TargetScale.of(train_set.scores) if config.loss == "mse" else TargetScale()
+    scores = scale.standardise(torch.tensor(train_set.scores, dtype=torch.float64)).float()
+    loss_units = scale.std**2  # the mse of standardised targets, in the targets' units
     pad_id = int(tokenizer.pad_token_id or 0)
     weights = None
     if config.balance == "class_weights":
@@ -137,7 +144,7 @@ def train(
         outputs = predict_logits(
             model, tokenizer, validation.texts, config.eval_batch_size, config.max_length
         )
-        return evaluate_outputs(outputs, validation, config.loss)
+        return evaluate_outputs(scale.restore(outputs), validation, config.loss)
 
     metric = config.early_stopping_metric
     started = time.perf_counter()
@@ -166,7 +173,7 @@ def train(
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad(set_to_none=True)
-            value = loss.detach().item()
+            value = loss.detach().item() * loss_units
             total_loss += value * len(indices)
             state["step"] += 1
             bar.set_postfix(loss=f"{value:.3f}")
@@ -216,6 +223,11 @@ def train(
         for name, param in trainable.items():
             param.copy_(best_state[name])
     model.eval()
+    if config.loss == "mse":
+        probe = validation.texts[:16]
+        fold_into_head(
+            model, scale, lambda: predict_logits(model, tokenizer, probe, 16, config.max_length)
+        )
     best: dict[str, Any] = next(
         (r for r in state["history"] if r["epoch"] == state["best_epoch"]), {}
     )

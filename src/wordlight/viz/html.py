@@ -10,7 +10,6 @@ legend saying what their number means instead of "towards/against the target".
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from wordlight.viz.colors import (
     score_to_hex,
     unsigned_meaning,
 )
+from wordlight.viz.prediction import label_probabilities, predicted_text
 
 _TEXT = rgb_to_hex(TEXT_RGB)
 _FONT = "system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
@@ -136,15 +136,11 @@ def highlight_text(explanation: Explanation, level: str, scale: float) -> str:
 def _row(explanation: Explanation, level: str, scale: float) -> str:
     e = explanation
     true_label = _ESC(e.true_label) if e.true_label is not None else "—"
-    prob = float(e.probabilities[e.predicted]) if len(e.probabilities) else math.nan
-    predicted = f"{_ESC(e.predicted_label)} ({prob:.2f})"
-    if e.head == "regression":  # a value, not a class with a probability
-        predicted = f"value: {e.value:.2f}"
-    elif e.head == "multi_label":  # each label's own probability; predicted ones in bold
-        on = set(e.predicted_labels)
+    predicted = _ESC(predicted_text(e))  # "positive (0.91)", or "value: 3.71" (regression)
+    if e.head == "multi_label":  # each label's own probability; predicted ones in bold
         predicted = "<br>".join(
-            (f"<b>{_ESC(n)} {p:.2f}</b>" if n in on else f"{_ESC(n)} {p:.2f}")
-            for n, p in zip(e.labels, e.probabilities, strict=True)
+            (f"<b>{_ESC(n)} {p:.2f}</b>" if on else f"{_ESC(n)} {p:.2f}")
+            for n, p, on in label_probabilities(e)
         )
     target = _ESC(e.target_label)
     total = float(level_scores(e, level).sum())

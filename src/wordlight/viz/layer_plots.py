@@ -23,6 +23,7 @@ from wordlight.checks import require
 from wordlight.errors import InputError
 from wordlight.results import LayerExplanation, LayerProfile
 from wordlight.viz.colors import score_to_rgb, unsigned_meaning
+from wordlight.viz.prediction import explained, prediction_line
 
 
 def _matplotlib() -> Any:
@@ -104,8 +105,9 @@ def layer_heatmap(
         title = "one shared unsigned scale for all layers"
     bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label(label, fontsize=8)
-    if meaning is None:
-        ax.set_title(f"{result.method} → {result.target_label}: {title}", fontsize=9)
+    if meaning is None:  # the answer: the value for regression, not a probability
+        answer = prediction_line(result, " · ")
+        ax.set_title(f"{result.method} → {explained(result)}: {title}\n{answer}", fontsize=9)
     else:  # the same for every target: no arrow; the legend says what the number is
         ax.set_title(f"{result.method}: {title}\nscore = {meaning}", fontsize=8)
     fig.tight_layout()

@@ -24,6 +24,7 @@ from wordlight.viz.layer_plots import (
     layer_names,
     profile_plot,
 )
+from wordlight.viz.prediction import prediction_parts
 
 _ESC = html.escape
 _CELL = (
@@ -56,8 +57,7 @@ def _table(result: LayerExplanation) -> str:
 
 def _section(result: LayerExplanation, normalise: bool, token: int | str | None) -> str:
     r = result
-    prob = float(r.probabilities[r.target]) if len(r.probabilities) else float("nan")
-    facts = [f"method {r.method}", f"target {r.target_label} (p = {prob:.3f})"]
+    facts = [f"method {r.method}", *prediction_parts(r)]  # a value for regression
     if r.gap is not None:
         facts.append(f"f(x) − f(x′) = {r.gap:+.4g}")
     if r.completeness_delta is not None:
@@ -90,8 +90,13 @@ def render_layer_report(
     items: Sequence[LayerExplanation] = (
         [results] if isinstance(results, LayerExplanation) else list(results)
     )
+    towards = (
+        "towards a higher value"
+        if items and all(r.head == "regression" for r in items)
+        else "towards the target class"
+    )
     legend = (
-        "Green: towards the target class; red: against it; white: 0. Columns are the tokens "
+        f"Green: {towards}; red: against it; white: 0. Columns are the tokens "
         "the model saw (special tokens in grey); rows are layers (emb = embedding output)."
     )
     body = "".join(_section(r, normalise, token) for r in items) or "<p>No results.</p>"

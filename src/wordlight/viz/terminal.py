@@ -29,6 +29,7 @@ from wordlight.viz.colors import (
     score_to_rgb,
     unsigned_meaning,
 )
+from wordlight.viz.prediction import explained, prediction_line, prediction_parts
 
 RESET = "\x1b[0m"
 TOP_K = 5
@@ -80,19 +81,7 @@ def render_terminal(
 def header(explanation: Explanation, index: int | None = None) -> str:
     """``[1] predicted: positive (0.91) | target: positive | method: ... | delta: ...``."""
     e = explanation
-    prob = float(e.probabilities[e.predicted]) if len(e.probabilities) else float("nan")
-    parts = [
-        f"predicted: {e.predicted_label} ({prob:.2f})",
-        f"target: {e.target_label} ({float(e.probabilities[e.target]):.2f})"
-        if 0 <= e.target < len(e.probabilities)
-        else f"target: {e.target_label}",
-    ]
-    if e.head == "regression":  # a value, not a class with a probability
-        parts = [f"value: {e.value:.2f}"]
-    elif e.head == "multi_label":  # each label's own probability, not a distribution
-        each = ", ".join(f"{n} {p:.2f}" for n, p in zip(e.labels, e.probabilities, strict=True))
-        parts = [f"labels: {each}", f"predicted: {', '.join(e.predicted_labels) or 'none'}"]
-        parts.append(f"target: {e.target_label}")
+    parts = prediction_parts(e)  # a value (regression), each label's probability (multi-label)
     if e.true_label is not None:
         parts.append(f"true: {e.true_label}")
     parts.append(f"method: {e.method}")
@@ -186,7 +175,8 @@ def render_layer_table(results: LayerExplanation | Iterable[LayerExplanation]) -
     for result in items:
         labels = result.token_labels
         width = max(8, *(len(t) for t in labels))
-        lines = [f"{result.text}  [{result.method} -> {result.target_label}]"]
+        answer = prediction_line(result)  # a value (regression), each label (multi-label)
+        lines = [f"{result.text}  [{result.method} -> {explained(result)}]  {answer}"]
         lines.append("layer " + "".join(f"{t:>{width + 1}}" for t in labels))
         for name, row in zip(layer_names(result), result.scores, strict=True):
             lines.append(f"{name:<6}" + "".join(f"{v:>+{width + 1}.3f}" for v in row))

@@ -18,6 +18,7 @@ from wordlight.batch.report_data import connect, corpus_summary
 from wordlight.errors import InputError
 from wordlight.results.parquet import row_explanation
 from wordlight.web.params import is_unsigned
+from wordlight.web.service import prediction
 from wordlight.web.state import NotFound
 
 PAGE_SIZE_CAP = min(200, MAX_PAGE_SIZE)
@@ -81,11 +82,7 @@ class RunStore:
             "id": found.get("id"), "correct": found.get("correct"),
             "confidence": found.get("confidence"),
             "explanation": explanation,
-            "prediction": {
-                "kind": "distribution", "labels": list(found["labels"]),
-                "values": list(found["probabilities"]),
-                "predicted": found["predicted_label"], "true_label": found.get("true_label"),
-            },
+            "prediction": prediction(explanation),
             "unsigned": is_unsigned(found["method"], explanation.get("params", {})),
             "faithfulness": metrics or None,
         })  # fmt: skip

@@ -88,10 +88,14 @@ class PredictRequest(Strict):
 
 
 class Prediction(BaseModel):
-    kind: str
+    kind: Literal["distribution", "labels", "value"]  # by the model's head
     labels: list[str]
     values: list[float]
     predicted: str
+    predicted_labels: list[str]
+    value: float | None  # regression only
+    threshold: float | None  # multi-label only
+    summary: str  # one line, as the other views print it
     true_label: str | None
 
 

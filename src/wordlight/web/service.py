@@ -117,17 +117,27 @@ def _runner(
 
 
 def prediction(explanation: Mapping[str, Any]) -> dict[str, Any]:
-    """The model's answer as the page shows it. ``kind`` picks the renderer on the page: a
-    "distribution" over classes today; regression/multi-label heads add their own kinds."""
-    probs = explanation["probabilities"]
-    labels = explanation["labels"]
-    best = int(np.argmax(probs))
+    """The model's answer as the page shows it (from ``Explanation.to_dict()``). ``kind`` picks
+    the renderer on the page, by the model's head: "distribution" (classes: ``values`` sum to
+    one), "labels" (multi-label: each label's own sigmoid probability; ``predicted_labels`` are
+    those above ``threshold``) or "value" (regression: ``value``, no class, no probability).
+    ``predicted`` and ``summary`` are worded as every other view words them
+    (:mod:`wordlight.viz.prediction`)."""
+    from wordlight.results import Explanation
+    from wordlight.viz.prediction import predicted_text, prediction_line
+
+    e = Explanation.from_dict(explanation)
+    kind = {"multi_label": "labels", "regression": "value"}.get(e.head, "distribution")
     return {
-        "kind": "distribution",
-        "labels": labels,
-        "values": probs,
-        "predicted": labels[best],
-        "true_label": explanation.get("true_label"),
+        "kind": kind,
+        "labels": list(e.labels),
+        "values": e.probabilities.tolist(),
+        "predicted": e.predicted_label if kind == "distribution" else predicted_text(e),
+        "predicted_labels": list(e.predicted_labels),
+        "value": e.value,
+        "threshold": e.label_threshold if kind == "labels" else None,
+        "summary": prediction_line(e, " · "),
+        "true_label": e.true_label,
     }
 
 

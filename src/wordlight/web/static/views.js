@@ -72,18 +72,30 @@ function legend(box, scale, unsigned, label) {
                           : `green pushes towards “${label}”, red against` }));
 }
 
-// --- prediction renderers, by kind (regression / multi-label heads plug in here) ------------
+// --- prediction renderers, by kind: the model's head (service.prediction) ------------------
+function probabilityBars(p) {  // one bar per label, 0..1
+  const grid = el("div", { class: "pred" });
+  p.labels.forEach((label, i) => {
+    const fill = el("div", { class: "fill" });
+    fill.style.width = `${(100 * p.values[i]).toFixed(1)}%`;
+    const on = p.kind === "labels" && p.predicted_labels.includes(label);
+    const name = el("span", { text: label + (label === p.true_label ? " (true)" : ""),
+                              class: label === p.true_label || on ? "truth" : "" });
+    grid.append(name, el("div", { class: "barbox" }, fill), el("span", { class: "num", text: fmt(p.values[i]) }));
+  });
+  return grid;
+}
 const PREDICTION = {
-  distribution(box, p) {
-    const grid = el("div", { class: "pred" });
-    p.labels.forEach((label, i) => {
-      const fill = el("div", { class: "fill" });
-      fill.style.width = `${(100 * p.values[i]).toFixed(1)}%`;
-      const name = el("span", { text: label + (label === p.true_label ? " (true)" : ""),
-                                class: label === p.true_label ? "truth" : "" });
-      grid.append(name, el("div", { class: "barbox" }, fill), el("span", { class: "num", text: fmt(p.values[i]) }));
-    });
-    box.append(el("div", { text: `Predicted: ${p.predicted}` }), grid);
+  distribution(box, p) {  // classes: one distribution
+    box.append(el("div", { text: `Predicted: ${p.predicted}` }), probabilityBars(p));
+  },
+  labels(box, p) {  // multi-label: each label's own sigmoid probability, not a distribution
+    box.append(el("div", { text: `Predicted labels (probability above ${fmt(p.threshold)}): ${p.predicted}` }),
+               probabilityBars(p),
+               el("div", { class: "muted", text: "each label's own probability; they need not sum to one" }));
+  },
+  value(box, p) {  // regression: the predicted value, no class and no probability
+    box.append(el("div", { class: "value", text: `Predicted ${p.predicted}` }));
   },
 };
 function prediction(box, p) {

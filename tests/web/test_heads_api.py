@@ -1,0 +1,84 @@
+"""The app's single-text view of a regression and a multi-label model, over HTTP: the predicted
+value, and each label's own sigmoid with the labels above the threshold (no distribution), worded
+as the other views word them. References: the models' own forward passes, computed here."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from tests.conftest import TEXTS, tiny_bert_head
+
+TEXT = TEXTS[3]  # "awful"
+
+
+@pytest.fixture(scope="module")
+def heads():
+    return {
+        "reg": tiny_bert_head("regression", 1, seed=5),
+        "ml": tiny_bert_head("multi_label_classification", 3, seed=6),
+    }
+
+
+@pytest.fixture(scope="module")
+def client(heads):
+    from fastapi.testclient import TestClient
+
+    from wordlight import load_model
+    from wordlight.web import create_app
+
+    app = create_app({name: load_model(*pair) for name, pair in heads.items()}, {})
+    with TestClient(app) as c:
+        yield c
+    app.state.wordlight.close()
+
+
+def _raw(pair, text: str) -> np.ndarray:
+    model, tok = pair
+    with torch.no_grad():
+        return model(**tok(text, return_tensors="pt")).logits[0].double().numpy()
+
+
+def _explain(client, model: str) -> dict:
+    req = {"model": model, "method": "gradient_x_input", "text": TEXT}
+    response = client.post("/api/v1/explain", json=req)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_regression_model_shows_its_value(client, heads):
+    value = float(_raw(heads["reg"], TEXT)[0])
+    body = _explain(client, "reg")
+    p = body["prediction"]
+    assert p["kind"] == "value" and p["value"] == pytest.approx(value, abs=1e-5)
+    shown = f"value: {p['value']:.2f}"
+    assert p["predicted"] == shown and p["summary"] == shown  # no "label_0 (1.00)"
+    assert p["predicted_labels"] == [] and p["threshold"] is None
+    again = client.post("/api/v1/predict", json={"model": "reg", "text": TEXT}).json()
+    assert again == p
+    page = client.post("/api/v1/render/html", json={"explanations": [body["explanation"]]}).text
+    assert shown in page and "label_0 (" not in page
+
+
+def test_a_multi_label_model_shows_each_labels_sigmoid(client, heads):
+    sig = 1 / (1 + np.exp(-_raw(heads["ml"], TEXT)))
+    on = [f"label_{i}" for i, s in enumerate(sig) if s > 0.5]
+    assert 0 < len(on) < 3  # not the arg-max alone, not every label
+    p = _explain(client, "ml")["prediction"]
+    assert p["kind"] == "labels" and p["threshold"] == 0.5
+    np.testing.assert_allclose(p["values"], sig, atol=1e-6)
+    assert abs(sum(p["values"]) - 1) > 0.1  # sigmoids, not a distribution
+    assert p["predicted_labels"] == on and p["predicted"] == ", ".join(on)
+    each = ", ".join(f"label_{i} {s:.2f}" for i, s in enumerate(sig))
+    assert p["summary"].startswith(f"labels: {each} · predicted: {', '.join(on)}")
+
+
+def test_the_page_has_a_renderer_for_every_kind(client):
+    from typing import get_args
+
+    from wordlight.web.schemas import Prediction
+
+    js = client.get("/static/views.js").text
+    for kind in get_args(Prediction.model_fields["kind"].annotation):
+        assert f"\n  {kind}(box, p) {{" in js
