@@ -93,3 +93,18 @@ def test_a_classifier_keeps_its_predicted_class_and_probability(tiny_bert):
     name = model.config.id2label[best]
     assert f"predicted: {name} ({probs[best]:.2f})" in render_layer_table(le)
     assert f"predicted: {name} ({probs[best]:.2f})" in render_layer_report([le])
+
+
+def test_the_terminal_says_which_words_raise_and_lower_a_regression_value(regression):
+    from wordlight.viz.terminal import render_terminal
+
+    le, _ = regression
+    e = le.explanation(le.layers[-1])
+    text = render_terminal([e], color=False)
+    assert "+ raises the value" in text
+    scores = e.word_scores
+    if (scores > 0).any():
+        assert "raising the value:" in text
+    if (scores < 0).any():
+        assert "lowering the value:" in text
+    assert "towards" not in text and "against" not in text and e.target_label not in text

@@ -111,15 +111,20 @@ def _block(index: int, e: Explanation, level: str, scale: float, colored: bool) 
             lines.append(f"  highest: {shown}")
         return "\n".join(lines)
     total = format_score(float(scores.sum()), scale)
-    lines.append(f"  total: {total}  (sum of {len(units)} {unit}; + towards {e.target_label})")
+    regression = e.head == "regression"
+    meaning = "+ raises the value" if regression else f"+ towards {e.target_label}"
+    lines.append(f"  total: {total}  (sum of {len(units)} {unit}; {meaning})")
     order = np.argsort(-np.abs(scores), kind="stable")
     pro = [i for i in order if scores[i] > 0][:TOP_K]
     con = [i for i in order if scores[i] < 0][:TOP_K]
     for sign, picks in (("+", pro), ("-", con)):
         if picks:
             shown = ", ".join(f"{units[i][0]} {format_score(scores[i], scale)}" for i in picks)
-            name = "towards" if sign == "+" else "against"
-            lines.append(f"  {name} {e.target_label}: {shown}")
+            if regression:
+                name = "raising the value" if sign == "+" else "lowering the value"
+            else:
+                name = ("towards " if sign == "+" else "against ") + e.target_label
+            lines.append(f"  {name}: {shown}")
     return "\n".join(lines)
 
 
