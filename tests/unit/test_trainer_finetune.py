@@ -140,7 +140,7 @@ def test_full_finetune_keeps_frozen_modules_and_trains_the_rest(base_dir: Path) 
 def test_freezing_an_unknown_module_names_the_ones_there(change: dict, base_dir: Path) -> None:
     from wordlight.errors import ModelError
 
-    with pytest.raises(ModelError, match="no such module .*embeddings"):
+    with pytest.raises(ModelError, match=r"no such module .*embeddings"):
         finetune(_config(base_dir, lora_rank=0, **change), _dataset(8, 1), _dataset(8, 2))
 
 
