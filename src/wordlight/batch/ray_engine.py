@@ -18,7 +18,7 @@ from typing import Any
 
 from wordlight.batch.shards import RunDir
 from wordlight.batch.source import InputRow
-from wordlight.batch.worker import Job, explain_chunk
+from wordlight.batch.worker import Job, explain_chunk, release_memory
 from wordlight.checks import require
 
 
@@ -44,6 +44,7 @@ class ChunkActor:
             rows = [InputRow(**r) for r in json.loads(str(payload))]
             out, rejects = explain_chunk(self.model, self.job, rows)
             self.run.write_chunk(int(k), out, rejects, self.job.metrics)
+            release_memory()
             done["chunk"].append(int(k))
             done["texts"].append(len(rows))
             done["rows"].append(len(out))
