@@ -65,15 +65,28 @@ def cli_args(file: Path, out: Path, args: argparse.Namespace, method: str, param
     return argv
 
 
-def peak_rss_mb(argv: list[str]) -> tuple[float, float]:
-    """(peak RSS in MiB, seconds) of a child process."""
+def child(argv: list[str], kill_after: float | None = None) -> tuple[float, float, float]:
+    """(seconds, CPU seconds, peak RSS MiB) of a child process; SIGKILLed after ``kill_after``
+    seconds when given (then its exit status is not checked)."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, env=cli_env(), stderr=subprocess.DEVNULL)
+    if kill_after is not None:
+        try:
+            proc.wait(timeout=kill_after)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+    if kill_after is None and proc.returncode != 0:
         raise SystemExit(f"{argv} failed ({proc.returncode})")
-    return usage.ru_maxrss / 1024, time.perf_counter() - start
+    cpu = usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - start, cpu, usage.ru_maxrss / 1024
+
+
+def peak_rss_mb(argv: list[str]) -> tuple[float, float]:
+    """(peak RSS in MiB, seconds) of a child process."""
+    seconds, _, mb = child(argv)
+    return mb, seconds
 
 
 def throughput(args: argparse.Namespace, tmp: Path) -> None:
@@ -124,31 +137,32 @@ def rss(args: argparse.Namespace, tmp: Path) -> None:
 
 
 def resume(args: argparse.Namespace, tmp: Path) -> None:
+    """Uninterrupted vs killed at 50% + resumed, in wall time and in CPU time (the CPU time of
+    the processes is what a loaded machine does not inflate; read it with --threads 1)."""
     file = write_input(corpus(args.resume_n), tmp / "resume.parquet")
-    argv = cli_args(file, tmp / "whole", args, args.rss_method, [])
-    start = time.perf_counter()
-    subprocess.run(argv, env=cli_env(), check=True, stderr=subprocess.DEVNULL)
-    whole = time.perf_counter() - start
+    whole, whole_cpu, _ = child(cli_args(file, tmp / "whole", args, args.rss_method, []))
     argv = cli_args(file, tmp / "killed", args, args.rss_method, [])
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=cli_env(), stderr=subprocess.DEVNULL)
-    time.sleep(whole * 0.5)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    killed, killed_cpu, _ = child(argv, kill_after=whole * 0.5)
     done = len(list((tmp / "killed" / "shards").glob("*.parquet")))
-    subprocess.run(argv, env=cli_env(), check=True, stderr=subprocess.DEVNULL)
-    killed = time.perf_counter() - start
-    start = time.perf_counter()  # the fixed cost of a restart: start, load, check, skip all
-    subprocess.run(argv, env=cli_env(), check=True, stderr=subprocess.DEVNULL)
-    restart = time.perf_counter() - start
-    print(f"\nresume: {args.resume_n} texts ({args.rss_method}, chunks of {args.chunk}), killed "
-          f"at 50% of the uninterrupted time ({done} shards done), then resumed")  # fmt: skip
-    print(f"uninterrupted {whole:.1f} s; killed + resumed {killed:.1f} s: "
-          f"{100 * (killed / whole - 1):+.1f}%")  # fmt: skip
-    lost = killed - whole - restart
-    print(f"of which the fixed cost of one more start (process, model load, input check; "
-          f"measured by rerunning the complete run): {restart:.1f} s; the rest {lost:+.1f} s = "
-          f"{100 * lost / whole:+.1f}% (the killed chunk's lost work, noise)")  # fmt: skip
+    resumed, resumed_cpu, _ = child(argv)
+    one = write_input(corpus(1), tmp / "one.parquet")  # the fixed cost of a start: a 1-text run
+    start, start_cpu, _ = child(cli_args(one, tmp / "one", args, args.rss_method, []))
+    chunks = -(-args.resume_n // args.chunk)
+    print(
+        f"\nresume: {args.resume_n} texts ({args.rss_method}, chunks of {args.chunk}), killed "
+        f"at 50% of the uninterrupted time ({done} of {chunks} shards done), then resumed"
+    )
+    for name, a, b, c, fixed in (
+        ("wall", whole, killed, resumed, start),
+        ("CPU", whole_cpu, killed_cpu, resumed_cpu, start_cpu),
+    ):
+        extra = b + c - a
+        print(
+            f"{name:4s}: uninterrupted {a:.1f} s; killed {b:.1f} s + resumed {c:.1f} s: "
+            f"{100 * extra / a:+.1f}%; one more start (a 1-text run: process, imports, model "
+            f"load) {fixed:.1f} s = {100 * fixed / a:.1f}%; the rest (the killed chunk's lost "
+            f"work, noise) {extra - fixed:+.1f} s = {100 * (extra - fixed) / a:+.1f}%"
+        )
 
 
 def main() -> None:

@@ -25,11 +25,14 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
     return path
 
 
-def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run the wordlight CLI in a fresh process (one torch thread)."""
+def cli(
+    *args: str, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run the wordlight CLI in a fresh process (one torch thread); ``env`` replaces the
+    environment (default: :func:`cli_env`)."""
     proc = subprocess.run(
         [sys.executable, "-m", "wordlight.cli.main", *args],
-        capture_output=True, text=True, env=cli_env(), timeout=600,
+        capture_output=True, text=True, env=env or cli_env(), timeout=600,
     )  # fmt: skip
     if check and proc.returncode != 0:
         raise AssertionError(proc.stderr)

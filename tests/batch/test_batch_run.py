@@ -196,3 +196,43 @@ def test_a_foreign_directory_is_refused_but_a_start_killed_early_is_not(model_di
     (early / "rejects").mkdir()
     (early / "manifest.json.tmp").write_text("{")
     assert explain_dataset(path, str(model_dir), out=early, params=IG).rows == 3
+
+
+def test_a_built_in_data_set_gives_the_rows_of_the_same_texts_as_a_file(
+    model_dir, tmp_path, monkeypatch, capsys
+):
+    """``--data movies --split test``, read from an offline cache of tiny VADER files written
+    the way wordlight's fetch leaves them, equals ``--file`` with the same ids, texts, labels."""
+    from wordlight.cli.main import main
+    from wordlight.data import fetch, load_dataset, vader
+
+    cache = tmp_path / "cache"
+    folder = cache / vader.SOURCE.folder
+    folder.mkdir(parents=True)
+    items = texts(60, seed=5)
+    raw = "".join(f"m{i}\t{(-1) ** i * (1 + i % 3) / 2}\t{t}\r\n" for i, t in enumerate(items))
+    for name in vader.FILES:
+        (folder / vader.file_name(name)).write_bytes(raw.encode())
+    digests = {vader.file_name(n): fetch.sha256(raw.encode()) for n in vader.FILES}
+    (folder / fetch.MANIFEST).write_text(json.dumps({"files": digests}))
+    monkeypatch.setenv("WORDLIGHT_CACHE", str(cache))
+    test = load_dataset("movies").test
+    assert len(test) >= 5 and set(test.texts) <= set(items)
+    records = [{"id": i, "text": t, "label": test.label_names[y]}
+               for i, t, y in zip(test.ids, test.texts, test.labels, strict=True)]  # fmt: skip
+    path = write_jsonl(tmp_path / "test.jsonl", records)
+
+    common = ["--model", str(model_dir), "-p", "n_steps=8", "--chunk-size", "2", "--no-progress"]
+    assert main(["explain-dataset", "--data", "movies", "--split", "test", *common,
+                 "--out", str(tmp_path / "data")]) == 0  # fmt: skip
+    assert main(["explain-dataset", "--file", str(path), "--id-col", "id", "--label-col",
+                 "label", *common, "--out", str(tmp_path / "file")]) == 0  # fmt: skip
+    assert f"{len(test)} row(s) from {len(test)} text(s)" in capsys.readouterr().err
+    a = pq.read_table(tmp_path / "data" / "shards").sort_by("row").to_pylist()
+    b = pq.read_table(tmp_path / "file" / "shards").sort_by("row").to_pylist()
+    assert [(r["id"], r["text"], r["true_label"]) for r in a] == [
+        (x["id"], x["text"], x["label"]) for x in records
+    ]
+    assert a == b
+    manifest = json.loads((tmp_path / "data" / "manifest.json").read_text())
+    assert manifest["source"] == {"data": "movies", "split": "test"}

@@ -11,6 +11,7 @@ node sees (docs/scale.md). Needs the extra ``wordlight[scale]``.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from pathlib import Path
@@ -18,8 +19,9 @@ from typing import Any
 
 from wordlight.batch.shards import RunDir
 from wordlight.batch.source import InputRow
-from wordlight.batch.worker import Job, explain_chunk
+from wordlight.batch.worker import Job, explain_chunk, release_memory
 from wordlight.checks import require
+from wordlight.errors import InputError
 
 
 class ChunkActor:
@@ -44,6 +46,7 @@ class ChunkActor:
             rows = [InputRow(**r) for r in json.loads(str(payload))]
             out, rejects = explain_chunk(self.model, self.job, rows)
             self.run.write_chunk(int(k), out, rejects, self.job.metrics)
+            release_memory()
             done["chunk"].append(int(k))
             done["texts"].append(len(rows))
             done["rows"].append(len(out))
@@ -69,9 +72,14 @@ def run_on_ray(
         return
     started_here = not ray.is_initialized()
     if started_here:
-        ray.init(address=address, include_dashboard=False, log_to_driver=False,
-                 runtime_env=_local_env() if address is None else None)  # fmt: skip
+        try:
+            ray.init(address=address, include_dashboard=False, log_to_driver=False,
+                     logging_level=logging.WARNING,  # no "Connecting to ..." lines
+                     runtime_env=_local_env() if address is None else None)  # fmt: skip
+        except (ConnectionError, ValueError) as exc:
+            raise InputError(_cannot_connect(address, exc)) from None
     try:
+        _check_room(ray.cluster_resources(), gpus_per_actor, address)
         ds = ray.data.from_items(items, override_num_blocks=len(items))
         results = ds.map_batches(
             ChunkActor,
@@ -93,6 +101,36 @@ def run_on_ray(
     finally:
         if started_here:
             ray.shutdown()
+
+
+def _check_room(have: dict[str, float], gpus_per_actor: float, address: str | None) -> None:
+    """Refuse (one line) an actor that fits nowhere in the cluster: Ray would wait for it
+    forever. An actor needs 1 CPU and ``gpus_per_actor`` GPUs."""
+    where = f"the Ray cluster at {address}" if address else "the local Ray"
+    gpus, cpus = have.get("GPU", 0.0), have.get("CPU", 0.0)
+    if gpus_per_actor > gpus:
+        raise InputError(
+            f"--gpus-per-actor {gpus_per_actor:g} needs GPUs, but {where} has {gpus:g}; "
+            "start Ray on nodes with GPUs, or leave --gpus-per-actor out"
+        )
+    if cpus < 1:
+        raise InputError(f"each Ray actor needs 1 CPU, but {where} has {cpus:g}")
+
+
+def _cannot_connect(address: str | None, exc: BaseException) -> str:
+    where = f"the Ray cluster at {address}" if address else "a local Ray"
+    cause: BaseException | None = exc
+    while cause is not None:
+        # Ray 2.60 raises ConnectionError from a RuntimeError whose text holds the traceback of
+        # the ray.exceptions.AuthenticationError underneath
+        if "AuthenticationError" in f"{type(cause).__name__} {cause}":
+            return (
+                f"{where} uses token authentication: set RAY_AUTH_MODE=token and give this "
+                "process the cluster's token (~/.ray/auth_token or RAY_AUTH_TOKEN)"
+            )
+        cause = cause.__cause__ or cause.__context__
+    reason = str(exc).strip().splitlines()[-1:] or [type(exc).__name__]
+    return f"cannot connect to {where} ({reason[0]})"
 
 
 def _local_env() -> dict[str, Any]:

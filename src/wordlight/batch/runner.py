@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import wordlight
-from wordlight.batch.shards import FORMATS, RunDir
+from wordlight.batch.ids import check_ids
+from wordlight.batch.shards import FORMATS, RunDir, read_manifest
 from wordlight.batch.source import InputRow, Source
-from wordlight.batch.worker import Job, explain_chunk, model_identity
+from wordlight.batch.worker import Job, explain_chunk, model_identity, release_memory
 from wordlight.errors import InputError, one_of
 from wordlight.results.explanation import check_label_threshold
 from wordlight.results.parquet import SCHEMA_VERSION
@@ -90,9 +91,9 @@ def explain_dataset(
         config["label_threshold"] = threshold
     if engine not in ENGINES:
         raise one_of("engine", engine, ENGINES)
-    texts = _check_ids(src)
     fingerprint = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()
     run = RunDir(Path(out), fmt)
+    texts = _check_ids(src, run, fingerprint)
     done = run.prepare(config, fingerprint, overwrite)
     n_chunks = max(1, -(-texts // chunk_size))
     manifest = {"schema_version": SCHEMA_VERSION, "wordlight_version": wordlight.__version__,
@@ -117,11 +118,15 @@ def explain_dataset(
         run_on_ray(pending, model, job, run, opts.address, opts.actors, opts.gpus_per_actor,
                    finished)  # fmt: skip
     else:
-        loaded = wordlight.load_model(model)
-        meter.restart()
+        loaded = None
         for k, rows in pending:
+            if loaded is None:  # only when there is work: a finished run reruns in no time
+                loaded = wordlight.load_model(model)
+                meter.restart()
             out_rows, rejects = explain_chunk(loaded, job, rows)
             run.write_chunk(k, out_rows, rejects, job.metrics)
+            del out_rows, rejects
+            release_memory()
             finished(k, len(rows))
     counts = [run.chunk_counts(k) for k in sorted(run.done())]
     rejected = run.merge_rejects()
@@ -163,19 +168,21 @@ def _plan(
     return job, config
 
 
-def _check_ids(src: Source) -> int:
-    """The number of input rows; refuses duplicate ids (one line)."""
-    seen: dict[str, int] = {}
-    n = 0
-    for row in src.rows():
-        if row.id in seen and row.problem is None:
-            raise InputError(
-                f"duplicate id {row.id!r} at rows {seen[row.id] + 1} and {row.row + 1}"
-                f"{f' of column {src.id_col!r}' if src.id_col else ''}; ids must be unique"
-            )
-        seen.setdefault(row.id, row.row)
-        n += 1
-    return n
+def _check_ids(src: Source, run: RunDir, fingerprint: str) -> int:
+    """The number of input rows; refuses duplicate ids (one line). A resumed run takes the
+    number from its manifest: the manifest is written only after the ids passed, and its
+    fingerprint covers the input's content."""
+    old = read_manifest(run.path)
+    if old is not None and old.get("fingerprint") == fingerprint and "texts" in old:
+        return int(old["texts"])
+    found = check_ids(lambda: ((r.row, r.id, r.problem is None) for r in src.rows()))
+    if found.duplicate is not None:
+        row_id, first, again = found.duplicate
+        raise InputError(
+            f"duplicate id {row_id!r} at rows {first + 1} and {again + 1}"
+            f"{f' of column {src.id_col!r}' if src.id_col else ''}; ids must be unique"
+        )
+    return found.rows
 
 
 def chunks(rows: Iterator[InputRow], size: int) -> Iterator[list[InputRow]]:
