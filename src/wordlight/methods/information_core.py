@@ -16,9 +16,10 @@ Optimiser (default). For Φ linear in the noise the quadratic term is A_i σ_i²
 its curvature at the optimum is exactly 2·c_b whatever A_i is. Each step is that Newton step,
 damped: u ← min(u − lr·∂L/∂u / (2 c_b), log scale), |step| ≤ 1, with ``samples`` noise draws
 per step, per-sentence noise streams and Φ(x) computed once. The estimate is the mean of the
-iterates after a burn-in (the first half of them); a sentence stops when the standard error of
-that mean (batch means, so autocorrelation is included) is below tolerance/2 for every word, and
-leaves the batch.
+iterates after a burn-in (the first half of them, or with ``burn_in="mser"`` the MSER
+truncation); a sentence stops when the standard error of that mean (batch means, so
+autocorrelation is included) is below tolerance/2 for every word, and leaves the batch
+(``_stationarity``).
 
 ``published=True`` reproduces the original algorithm: σ = scale·sigmoid(ρ), Adam(lr), one noise
 sample per step, Φ(x) recomputed each step, every iteration run, and the parameters kept after
@@ -36,6 +37,7 @@ from torch import Tensor
 
 from wordlight import engine
 from wordlight.engine.progress import INHERIT
+from wordlight.methods._stationarity import BurnIn, _Stationarity
 
 # phi(x (R, S, K), rows (R,)) -> hidden states (R, *O); rows: which sentence each row is
 Phi = Callable[[Tensor, Tensor], Tensor]
@@ -54,6 +56,7 @@ class FitSettings:
     max_iterations: int = 5000
     tolerance: float = 0.01
     published: bool = False
+    burn_in: BurnIn = "half"  # which windows the estimate drops (``_stationarity``)
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,7 @@ def _fit_newton(
     log_scale = math.log(s.scale)
     u = (log_scale + torch.nn.functional.logsigmoid(rho0.float())).clamp(max=log_scale)
     eta = min(s.lr, 1.0)  # near the optimum the iterates are AR(1) with coefficient 1 - eta
-    stats = _Stationarity(u, p.perturb, s.tolerance, tau=(2 - eta) / eta)
+    stats = _Stationarity(u, p.perturb, s.tolerance, tau=(2 - eta) / eta, burn_in=s.burn_in)
     out_u = torch.zeros_like(u)
     steps = torch.zeros(n_rows, dtype=torch.long)
     converged = torch.zeros(n_rows, dtype=torch.bool)
@@ -240,60 +243,3 @@ def _newton_loop(
         if not len(active):
             break
     bar.finish()
-
-
-class _Stationarity:
-    """Batch means of each sentence's iterates u (R, S). The iterates are cut into windows of
-    about four autocorrelation times ``tau``; the first half of the windows so far is discarded
-    as burn-in (the approach to the optimum decays geometrically, so its share of any later half
-    is negligible) and the estimate is the mean of the second half. Its standard error is the
-    larger of the spread of those window means (batch means: autocorrelation included, whatever
-    tau really is) and the AR(1) estimate from the variance within windows."""
-
-    MIN_WINDOWS = 4  # kept windows before a standard error is trusted
-
-    def __init__(self, u: Tensor, perturb: Tensor, tolerance: float, tau: float) -> None:
-        self.tol, self.tau = tolerance, tau
-        self.w = max(10, math.ceil(4 * tau))
-        self.mask = perturb.to(u.dtype)
-        self.last = u
-        self.sum, self.sq = torch.zeros_like(u), torch.zeros_like(u)
-        self.means: list[Tensor] = []  # per window (R, S)
-        self.se2: list[Tensor] = []  # per window, AR(1) squared standard error of its mean
-
-    def update(self, u: Tensor, t: int) -> Tensor | None:
-        """Add iterate ``t``; at the end of a window, which rows have converged."""
-        self.sum, self.sq, self.last = self.sum + u, self.sq + u * u, u
-        if t % self.w:
-            return None
-        mean = self.sum / self.w
-        self.means.append(mean)
-        self.se2.append((self.sq / self.w - mean.square()).clamp_min(0) * self.tau / self.w)
-        self.sum, self.sq = torch.zeros_like(u), torch.zeros_like(u)
-        if len(self.means) - len(self.means) // 2 < self.MIN_WINDOWS:
-            return torch.zeros(u.shape[0], dtype=torch.bool, device=u.device)
-        error = self._error2().sqrt() * self.mask
-        return error.amax(1) <= self.tol / 2
-
-    def _kept(self) -> tuple[Tensor, Tensor]:
-        first = len(self.means) // 2
-        return torch.stack(self.means[first:]), torch.stack(self.se2[first:])
-
-    def _error2(self) -> Tensor:
-        means, se2 = self._kept()
-        n = means.shape[0]
-        within = se2.mean(0) / n
-        spread = means.var(0, correction=1) / n if n > 1 else within
-        return torch.maximum(within, spread)
-
-    def estimate(self) -> Tensor:
-        """Mean of the kept windows, or the last iterate before the first window ends."""
-        if not self.means:
-            return self.last
-        return self._kept()[0].mean(0)
-
-    def keep(self, rows: Tensor) -> None:
-        for name in ("mask", "last", "sum", "sq"):
-            setattr(self, name, getattr(self, name)[rows])
-        self.means = [m[rows] for m in self.means]
-        self.se2 = [e[rows] for e in self.se2]
