@@ -75,6 +75,16 @@ def test_batched_equals_one_at_a_time(bert, sample_file, solver):
         np.testing.assert_allclose(in_pairs[i].scores, alone.scores, rtol=1e-5, atol=1e-6)
 
 
+def test_mser_burn_in_batched_equals_one_at_a_time(bert, sample_file):
+    """The MSER truncation is chosen per text, so batching does not change it (96 steps: eight
+    windows, enough for the rule to choose)."""
+    method = Information(layer=1, regularization=sample_file, max_iterations=96, burn_in="mser")
+    together = replace(method, max_batch_tokens=4096).explain(bert, TEXTS)
+    for i, text in enumerate(TEXTS):
+        (alone,) = method.explain(bert, text)
+        np.testing.assert_allclose(together[i].scores, alone.scores, rtol=1e-5, atol=1e-6)
+
+
 def test_every_target_gets_the_same_nonnegative_scores(bert):
     method = Information(layer=-1, regularization="self", max_iterations=40, solver="newton")
     exps = method.explain(bert, TEXTS[0], target="all")
