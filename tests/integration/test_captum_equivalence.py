@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from tests.conftest import TEXTS, tiny_hf
+from tests.conftest import BERT_VOCAB, TEXTS, bert_tokenizer, tiny_hf
 from wordlight import GradientXInput, IntegratedGradients, load_model
 
 captum_attr = pytest.importorskip("captum.attr")
@@ -58,3 +58,34 @@ def test_gradient_x_input_equals_captum():
     ref = ref.sum(-1)[0][1:-1].detach().numpy()
     (exp,) = GradientXInput().explain(load_model(model, tok), text, target=1)
     np.testing.assert_allclose(exp.scores, ref, atol=1e-6)
+
+
+def _bendy_bert(seed: int):
+    """A tiny BERT with large weights (initializer_range 0.5): its softmax bends sharply along
+    the path and token scores of opposite sign cancel in the sum (the hard case for auto)."""
+    import transformers as tf
+
+    torch.manual_seed(seed)
+    cfg = tf.BertConfig(
+        vocab_size=len(BERT_VOCAB), max_position_embeddings=64, hidden_size=16,
+        num_hidden_layers=2, num_attention_heads=2, intermediate_size=32, num_labels=3,
+        initializer_range=0.5,
+    )  # fmt: skip
+    return tf.BertForSequenceClassification(cfg).eval(), bert_tokenizer()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_auto_is_within_its_token_error_of_captum_at_128_steps(seed):
+    """n_steps="auto" against Captum's own numbers: every token of every text is within the
+    reported max_token_error (the estimate bounds the true error) and within 1% of
+    max(|f(x) - f(x')|, max_i |score_i|), Captum's 128-point Gauss-Legendre run the truth."""
+    model, tok = _bendy_bert(seed)
+    clf = load_model(model, tok)
+    for target in (0, 2):
+        exps = IntegratedGradients(n_steps="auto").explain(clf, TEXTS, target=target)
+        for text, exp in zip(TEXTS, exps, strict=True):
+            ref = _captum_layer_ig(model, tok, text, target, 128, "gausslegendre")
+            true = np.abs(exp.scores - ref).max()
+            gap = exp.total - (exp.completeness_delta or 0.0)
+            assert exp.max_token_error is not None and true <= exp.max_token_error, (seed, text)
+            assert true <= 0.01 * max(abs(gap), float(np.abs(ref).max()))
