@@ -1,12 +1,10 @@
 """The duplicate-id check in 8 bytes a row gives the answer of a plain dict of every id, even when
-digests collide; and releasing the C heap after a chunk gives freed memory back."""
+digests collide."""
 
 from __future__ import annotations
 
 import random
-import sys
 
-import numpy as np
 import pytest
 
 from wordlight.batch.ids import check_ids
@@ -42,20 +40,3 @@ def test_an_unusable_row_may_repeat_an_id_but_not_be_repeated_by_a_usable_one():
     assert check_ids(lambda: iter(rows)).duplicate == ("a", 0, 3)
     assert check_ids(lambda: iter(rows[:3])).duplicate is None
     assert check_ids(lambda: iter([])).rows == 0
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc malloc_trim")
-def test_release_memory_gives_freed_heap_back():
-    import psutil
-
-    from wordlight.batch.worker import release_memory
-
-    proc = psutil.Process()
-    blocks = [np.ones(8192) for _ in range(4000)]  # 64 KiB each: the C heap, not mmap
-    keep = blocks[::100]  # live blocks spread over the heap: its top cannot just shrink
-    del blocks
-    before = proc.memory_info().rss
-    release_memory()
-    after = proc.memory_info().rss
-    assert before - after > 100 * 2**20, (before >> 20, after >> 20)
-    assert len(keep) == 40

@@ -17,9 +17,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from wordlight.batch.memory import HeapCap
 from wordlight.batch.shards import RunDir
 from wordlight.batch.source import InputRow
-from wordlight.batch.worker import Job, explain_chunk, release_memory
+from wordlight.batch.worker import Job, explain_chunk
 from wordlight.checks import require
 from wordlight.errors import InputError
 
@@ -39,6 +40,7 @@ class ChunkActor:
         self.model = wordlight.load_model(model, device=device)
         self.job = job
         self.run = RunDir(Path(run_dir), fmt)
+        self.heap = HeapCap()
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[int]]:
         done: dict[str, list[int]] = {"chunk": [], "texts": [], "rows": []}
@@ -46,7 +48,7 @@ class ChunkActor:
             rows = [InputRow(**r) for r in json.loads(str(payload))]
             out, rejects = explain_chunk(self.model, self.job, rows)
             self.run.write_chunk(int(k), out, rejects, self.job.metrics)
-            release_memory()
+            self.heap.after_chunk()
             done["chunk"].append(int(k))
             done["texts"].append(len(rows))
             done["rows"].append(len(out))

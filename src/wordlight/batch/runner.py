@@ -20,9 +20,10 @@ from typing import Any
 
 import wordlight
 from wordlight.batch.ids import check_ids
+from wordlight.batch.memory import HeapCap
 from wordlight.batch.shards import FORMATS, RunDir, read_manifest
 from wordlight.batch.source import InputRow, Source
-from wordlight.batch.worker import Job, explain_chunk, model_identity, release_memory
+from wordlight.batch.worker import Job, explain_chunk, model_identity
 from wordlight.errors import InputError, one_of
 from wordlight.results.explanation import check_label_threshold
 from wordlight.results.parquet import SCHEMA_VERSION
@@ -118,7 +119,7 @@ def explain_dataset(
         run_on_ray(pending, model, job, run, opts.address, opts.actors, opts.gpus_per_actor,
                    finished)  # fmt: skip
     else:
-        loaded = None
+        loaded, heap = None, HeapCap()
         for k, rows in pending:
             if loaded is None:  # only when there is work: a finished run reruns in no time
                 loaded = wordlight.load_model(model)
@@ -126,7 +127,7 @@ def explain_dataset(
             out_rows, rejects = explain_chunk(loaded, job, rows)
             run.write_chunk(k, out_rows, rejects, job.metrics)
             del out_rows, rejects
-            release_memory()
+            heap.after_chunk()
             finished(k, len(rows))
     counts = [run.chunk_counts(k) for k in sorted(run.done())]
     rejected = run.merge_rejects()

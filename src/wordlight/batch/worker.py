@@ -6,9 +6,7 @@ Rows that cannot be explained become Rejects with the reason; the rest go throug
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
-import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -72,24 +70,6 @@ def explain_chunk(
         out.append(explanation_row(e, ctx))
     rejects.sort(key=lambda r: r.row)
     return out, rejects
-
-
-def release_memory() -> None:
-    """Hand the C heap's free memory back to the system (glibc ``malloc_trim``; a no-op
-    elsewhere). Called after each chunk: glibc keeps the blocks a chunk's tensors freed and the
-    next chunk's allocations fragment them, so without it the resident size grew with the number
-    of chunks (1.3 -> 1.7 GiB over 10 chunks of saliency; benchmarks/README.md)."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@functools.cache
-def _malloc_trim() -> Any:
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError, TypeError):  # not glibc (macOS, musl, Windows)
-        return None
 
 
 def _problem(model: Any, row: InputRow, no_tokens: bool) -> str | None:
