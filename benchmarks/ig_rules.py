@@ -9,16 +9,20 @@ points it asked for are counted. The last line runs wordlight's own ``n_steps="a
 same texts, to check the simulation of its rule against the real thing.
 
 ``--token-check K`` measures per-token accuracy on the first K movie and the first
-``--token-nyt M`` nyt test snippets, against a 128-point Gauss-Legendre run: the largest
-|score - reference| of any token over max(|f(x) - f(x')|, max_i |reference_i|) (the colour
-scale a user sees), per text; worst and 99th percentile over texts, and the points per text, for
-``n_steps="auto"`` with the token criterion (the default), with the sum-only criterion (the rule
-before), and for the smallest fixed Gauss-Legendre n of a grid that meets the per-token
-criterion on every text (what a Captum or transformers-interpret loop needs at equal per-token
-accuracy; both take about the same time per point as wordlight, see ig_throughput.py).
+``--token-nyt M`` nyt test snippets, against the shared 128-point Gauss-Legendre reference
+(``_ig_reference``, plain HF calls, cached in ``--cache-dir``): the largest |score - reference|
+of any token over max(|f(x) - f(x')|, max_i |reference_i|) (the colour scale a user sees), per
+text; worst and 99th percentile over texts, the points per text and how often the reported
+``max_token_error`` is at least the true error, for ``n_steps="auto"`` with the token criterion
+(the default), with the sum-only criterion, and for the smallest fixed Gauss-Legendre n of a
+grid that meets the per-token criterion on every text (what a Captum or transformers-interpret
+loop needs at equal per-token accuracy). ``--candidates`` then tries other rules on the same
+integrands without a model pass (``_ig_candidates``): clairvoyant Gauss-Legendre, a perfect
+estimate for the adaptive Simpson panels, nested Clenshaw-Curtis, G7/K15 panels.
 
     .venv/bin/python benchmarks/ig_rules.py --n 200     # ~10 min on a 2-core CPU
-    .venv/bin/python benchmarks/ig_rules.py --n 0 --token-check 200 --token-nyt 100
+    .venv/bin/python benchmarks/ig_rules.py --n 0 --token-check 200 --token-nyt 100 \
+        --candidates --cache-dir /work/exp
 """
 
 from __future__ import annotations
@@ -112,6 +116,9 @@ def main() -> None:
     parser.add_argument("--grid", type=int, default=513, help="dense grid points per text")
     parser.add_argument("--token-check", type=int, default=20, help="movie texts, token check")
     parser.add_argument("--token-nyt", type=int, default=0, help="nyt texts for the token check")
+    parser.add_argument("--candidates", action="store_true", help="other rules, simulated")
+    parser.add_argument("--cache-dir", default=str(Path(__file__).parent / ".cache"),
+                        help="where the 128-point references are kept (computed once)")  # fmt: skip
     args = parser.parse_args()
     torch.set_num_threads(min(torch.get_num_threads(), 2))
     quiet_transformers()
@@ -119,7 +126,7 @@ def main() -> None:
     if args.n:
         simulate(args.n, args.grid)
     if args.token_check or args.token_nyt:
-        token_check(args.token_check, args.token_nyt)
+        token_check(args.token_check, args.token_nyt, args.cache_dir, args.candidates)
 
 
 def simulate(n: int, grid_points: int) -> None:
@@ -163,39 +170,40 @@ def simulate(n: int, grid_points: int) -> None:
 FIXED_GRID = (16, 24, 32, 40, 50, 64, 80, 100, 128)  # fixed n tried, smallest first
 
 
-def token_check(n_movies: int, n_nyt: int) -> None:
+def token_check(n_movies: int, n_nyt: int, cache_dir: str, candidates: bool) -> None:
     import time
+
+    from _ig_reference import relative_errors, shared_reference
 
     import wordlight
     from wordlight.data import load_dataset
 
-    texts = list(load_dataset("movies").test.texts[:n_movies])
-    texts += list(load_dataset("nyt").test.texts[:n_nyt])
     model = wordlight.load_model("default")
-    reference = wordlight.IntegratedGradients(n_steps=128).explain(model, texts, progress=False)
-    targets = [e.target for e in reference]
-    scale = np.array([max(abs(r.total - (r.completeness_delta or 0)), np.abs(r.scores).max())
-                      for r in reference])  # fmt: skip
+    texts, reference = [], []
+    for name, k in (("movies", n_movies), ("nyt", n_nyt)):
+        part = list(load_dataset(name).test.texts[:k])
+        texts += part
+        reference += shared_reference(model.model, model.tokenizer, name, part, cache_dir)
+    targets = [r.target for r in reference]
+    scale = np.array([r.scale for r in reference])
 
     def run(**params):
         start = time.perf_counter()
-        ig = wordlight.IntegratedGradients(**params)
-        out = ig.explain(model, texts, target=targets, progress=False)
-        seconds = time.perf_counter() - start
-        errors = np.array(
-            [np.abs(e.scores - r.scores).max() for e, r in zip(out, reference, strict=True)]
+        out = wordlight.IntegratedGradients(**params).explain(
+            model, texts, target=targets, progress=False
         )
-        return out, errors / scale, seconds
+        rel = relative_errors([e.scores for e in out], reference)
+        return out, rel, time.perf_counter() - start
 
     rows = []
     for name, params in (
-        ("n_steps='auto', token criterion (now)", {"auto_criterion": "token"}),
-        ("n_steps='auto', sum criterion (before)", {"auto_criterion": "sum"}),
+        ("n_steps='auto', token criterion", {"auto_criterion": "token"}),
+        ("n_steps='auto', sum criterion", {"auto_criterion": "sum"}),
     ):
         out, rel, seconds = run(n_steps="auto", **params)
         steps = [int(e.n_steps or 0) for e in out]
-        estimated = np.array([e.max_token_error or 0.0 for e in out]) / scale
-        rows.append(_row(name, rel, steps, seconds, (estimated >= rel).mean()))
+        covered = (np.array([e.max_token_error or 0.0 for e in out]) / scale >= rel).mean()
+        rows.append(_row(name, rel, steps, seconds, covered))
     for n in FIXED_GRID:
         _, rel, seconds = run(n_steps=n)
         if rel.max() <= TOLERANCE or n == FIXED_GRID[-1]:
@@ -206,13 +214,20 @@ def token_check(n_movies: int, n_nyt: int) -> None:
           f"{n_nyt} nyt test snippets, tolerance {TOLERANCE}")  # fmt: skip
     print(table(["run", "mean points", "max", "worst", "p99", "median", "texts > tol",
                  "estimate >= true", "time s"], rows))  # fmt: skip
+    if candidates:
+        from _ig_candidates import candidate_rows
+
+        print("\nother rules on the same integrands (interpolated between the 128 nodes)")
+        print(table(["rule", "mean points", "max", "worst true", "estimate >= true"],
+                    candidate_rows(reference)))  # fmt: skip
 
 
 def _row(name, rel, steps, seconds, covered) -> list[str]:
-    return [name, f"{np.mean(steps):.1f}", str(max(steps)), f"{rel.max():.2e}",
-            f"{np.percentile(rel, 99):.2e}", f"{np.median(rel):.2e}",
-            str(int((rel > TOLERANCE).sum())), "-" if covered is None else f"{covered:.0%}",
-            f"{seconds:.1f}"]  # fmt: skip
+    from _ig_reference import describe
+
+    worst, p99, median, over = describe(rel, TOLERANCE)
+    return [name, f"{np.mean(steps):.1f}", str(max(steps)), worst, p99, median, over,
+            "-" if covered is None else f"{covered:.0%}", f"{seconds:.1f}"]  # fmt: skip
 
 
 if __name__ == "__main__":
