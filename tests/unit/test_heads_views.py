@@ -108,3 +108,16 @@ def test_the_terminal_says_which_words_raise_and_lower_a_regression_value(regres
     if (scores < 0).any():
         assert "lowering the value:" in text
     assert "towards" not in text and "against" not in text and e.target_label not in text
+
+
+def test_the_coloured_legends_say_raising_and_lowering_the_value(regression):
+    from wordlight.viz.html import render_html
+    from wordlight.viz.terminal import render_terminal
+
+    le, _ = regression
+    e = le.explanation(le.layers[-1])
+    coloured = render_terminal([e], color=True)
+    page = render_html([e])
+    for out in (coloured, page):
+        assert "lowering the value" in out and "raising the value" in out
+        assert "the target" not in out

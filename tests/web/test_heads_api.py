@@ -82,3 +82,47 @@ def test_the_page_has_a_renderer_for_every_kind(client):
     js = client.get("/static/views.js").text
     for kind in get_args(Prediction.model_fields["kind"].annotation):
         assert f"\n  {kind}(box, p) {{" in js
+
+
+def test_the_label_threshold_rewords_a_multi_label_prediction(client, heads):
+    sig = 1 / (1 + np.exp(-_raw(heads["ml"], TEXT)))
+    # just below the smallest sigmoid, which is under 0.5 (above): every label is predicted
+    low = float(sig.min()) * 0.9
+    req = {"model": "ml", "method": "gradient_x_input", "text": TEXT, "label_threshold": low}
+    body = client.post("/api/v1/explain", json=req).json()
+    on = [f"label_{i}" for i, s in enumerate(sig) if s > low]
+    assert on != [f"label_{i}" for i, s in enumerate(sig) if s > 0.5]
+    p = body["prediction"]
+    assert p["threshold"] == pytest.approx(low) and p["predicted_labels"] == on
+    assert body["explanation"]["label_threshold"] == pytest.approx(low)
+    again = client.post(
+        "/api/v1/predict", json={"model": "ml", "text": TEXT, "label_threshold": low}
+    )
+    assert again.json()["predicted_labels"] == on
+    # the cached explanation keeps no threshold of its own: 0.5 again gives 0.5's labels
+    assert _explain(client, "ml")["prediction"]["threshold"] == 0.5
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, "high"])
+def test_a_label_threshold_outside_0_1_is_a_422(client, bad):
+    req = {"model": "ml", "method": "saliency", "text": TEXT, "label_threshold": bad}
+    response = client.post("/api/v1/explain", json=req)
+    assert response.status_code == 422 and "label_threshold" in response.text
+
+
+def test_the_edit_diff_words_a_regression_value_and_labels(client, heads):
+    after = TEXTS[0]
+    for model, kind in (("reg", "value"), ("ml", "labels")):
+        req = {"model": model, "method": "saliency", "before": TEXT, "after": after}
+        d = client.post("/api/v1/diff", json=req).json()["prediction"]
+        raw0, raw1 = _raw(heads[model], TEXT), _raw(heads[model], after)
+        if kind == "value":
+            want0, want1 = raw0, raw1
+            assert d["predicted_before"] == f"value: {raw0[0]:.2f}"
+        else:
+            want0, want1 = 1 / (1 + np.exp(-raw0)), 1 / (1 + np.exp(-raw1))
+            on = [f"label_{i}" for i, s in enumerate(want0) if s > 0.5]
+            assert d["predicted_before"] == (", ".join(on) or "none")
+        assert d["kind"] == kind
+        np.testing.assert_allclose(d["before"], want0, atol=1e-5)
+        np.testing.assert_allclose(d["change"], want1 - want0, atol=1e-5)

@@ -115,7 +115,10 @@ def explanation(words, scores, probs=(0.3, 0.7)):
     for w in words:
         spans.append([w, pos, pos + len(w), [len(spans)]])
         pos += len(w) + 1
-    return {"words": spans, "word_scores": list(scores), "labels": ["neg", "pos"],
+    text = " ".join(words)
+    return {"text": text, "tokens": [[w, a, b] for w, a, b, _ in spans], "scores": list(scores),
+            "target": 1, "target_label": "pos", "method": "saliency", "words": spans,
+            "word_scores": list(scores), "labels": ["neg", "pos"],
             "probabilities": list(probs)}  # fmt: skip
 
 

@@ -12,7 +12,7 @@ true_label             string, null         the input's label, when it has one
 predicted              int32                index of the predicted class
 predicted_label        string
 confidence             float64              probability of the predicted class
-correct                bool, null           predicted_label == true_label
+correct                bool, null           predicted_label == true_label (null for regression)
 labels                 list<string>         the model's classes
 probabilities          list<float64>        the model's output for the text
 target / target_label  int32 / string       the class this row explains
@@ -117,7 +117,9 @@ def arrow_schema(metrics: Sequence[str] = ()) -> Any:
 
 def explanation_row(e: Explanation, ctx: RowContext) -> dict[str, Any]:
     """One Parquet row (a plain dict) of an Explanation."""
-    correct = None if e.true_label is None else e.predicted_label == e.true_label
+    # a regression value has no class to be right or wrong about
+    no_class = e.true_label is None or e.head == "regression"
+    correct = None if no_class else e.predicted_label == e.true_label
     row = {
         "row": ctx.row,
         "id": ctx.id,

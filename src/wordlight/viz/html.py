@@ -28,7 +28,7 @@ from wordlight.viz.colors import (
     score_to_hex,
     unsigned_meaning,
 )
-from wordlight.viz.prediction import label_probabilities, predicted_text
+from wordlight.viz.prediction import directions, label_probabilities, predicted_text
 
 _TEXT = rgb_to_hex(TEXT_RGB)
 _FONT = "system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
@@ -188,8 +188,9 @@ def _legends(items: list[Explanation], scale: float, level: str) -> str:
     """The signed legend if any row is signed, and one unsigned legend per meaning."""
     meanings = [unsigned_meaning(e) for e in items]
     parts = [_unsigned_legend(scale, level, m) for m in dict.fromkeys(meanings) if m is not None]
-    if not items or any(m is None for m in meanings):
-        parts.insert(0, _legend(scale, level))
+    signed = [e for e, m in zip(items, meanings, strict=True) if m is None]
+    if not items or signed:
+        parts.insert(0, _legend(scale, level, directions(signed)))
     return "".join(parts)
 
 
@@ -209,7 +210,7 @@ def _unsigned_legend(scale: float, level: str, meaning: str) -> str:
     )
 
 
-def _legend(scale: float, level: str) -> str:
+def _legend(scale: float, level: str, words: tuple[str, str]) -> str:
     neg, pos = score_to_hex(-scale, scale), score_to_hex(scale, scale)
     chip = "display:inline-block;padding:0 6px;border-radius:3px;border:1px solid #d1d5db"
     bar = (
@@ -219,9 +220,9 @@ def _legend(scale: float, level: str) -> str:
     )
     unit = "word" if level == "word" else "token"
     items = (
-        f'<span style="{chip};background:{neg}">Negative</span> against the target',
+        f'<span style="{chip};background:{neg}">Negative</span> {_ESC(words[0])}',
         f'<span style="{chip};background:#ffffff">Neutral</span>',
-        f'<span style="{chip};background:{pos}">Positive</span> towards the target',
+        f'<span style="{chip};background:{pos}">Positive</span> {_ESC(words[1])}',
         f'<span style="{bar}" title="colour scale"></span> full colour at '
         f"|{unit} score| &ge; {_ESC(f'{scale:.3g}')}",
     )

@@ -9,6 +9,7 @@ an :class:`~wordlight.results.Explanation` or a :class:`~wordlight.results.Layer
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 import numpy as np
@@ -82,3 +83,16 @@ def prediction_line(result: Answered, sep: str = " | ") -> str:
 def explained(result: Answered) -> str:
     """What the scores push towards, for titles: the target label, or "the value" (regression)."""
     return "the value" if result.head == "regression" else result.target_label
+
+
+def directions(results: Iterable[Answered]) -> tuple[str, str]:
+    """How the signed legend words a negative and a positive score for these results: "against
+    / towards the target" (classes, labels), "lowering / raising the value" (regression), both
+    when a view mixes them."""
+    regression = {r.head == "regression" for r in results}
+    if regression == {True}:
+        return "lowering the value", "raising the value"
+    if regression == {True, False}:
+        return ("against the target or lowering the value",
+                "towards the target or raising the value")  # fmt: skip
+    return "against the target", "towards the target"

@@ -29,7 +29,7 @@ from wordlight.viz.colors import (
     score_to_rgb,
     unsigned_meaning,
 )
-from wordlight.viz.prediction import explained, prediction_line, prediction_parts
+from wordlight.viz.prediction import directions, explained, prediction_line, prediction_parts
 
 RESET = "\x1b[0m"
 TOP_K = 5
@@ -73,8 +73,9 @@ def render_terminal(
     meanings = [unsigned_meaning(e) for e in items]
     for meaning in dict.fromkeys(m for m in meanings if m is not None):
         blocks.append(_unsigned_legend(shared, level, meaning, colored))
-    if colored and any(m is None for m in meanings):
-        blocks.append(_legend(shared, level))
+    signed = [e for e, m in zip(items, meanings, strict=True) if m is None]
+    if colored and signed:
+        blocks.append(_legend(shared, level, directions(signed)))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
@@ -157,7 +158,7 @@ def _highlight(
     return "".join(parts)
 
 
-def _legend(scale: float, level: str) -> str:
+def _legend(scale: float, level: str, words: tuple[str, str]) -> str:
     fg = "\x1b[38;2;{};{};{}m".format(*TEXT_RGB)
 
     def chip(score: float, label: str) -> str:
@@ -166,7 +167,7 @@ def _legend(scale: float, level: str) -> str:
 
     unit = "word" if level == "word" else "token"
     return (
-        f"{chip(-scale, 'against')} {chip(0.0, 'neutral')} {chip(scale, 'towards')} the target;"
+        f"{chip(-scale, words[0])} {chip(0.0, 'neutral')} {chip(scale, words[1])};"
         f" full colour at |{unit} score| >= {scale:.3g}"
     )
 

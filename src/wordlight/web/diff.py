@@ -47,13 +47,18 @@ def _row(op: str, left: tuple[str, float] | None, right: tuple[str, float] | Non
 
 
 def _prediction_change(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
-    labels = list(before["labels"])
-    p0, p1 = before["probabilities"], after["probabilities"]
+    """Each output before and after the edit, worded by the model's head (``kind`` as in
+    :func:`wordlight.web.service.prediction`): a class, the labels above the threshold, or the
+    value (regression)."""
+    from wordlight.web.service import prediction
+
+    p0, p1 = prediction(before), prediction(after)
     return {
-        "labels": labels,
-        "before": p0,
-        "after": p1,
-        "change": [y - x for x, y in zip(p0, p1, strict=True)],
-        "predicted_before": labels[max(range(len(p0)), key=lambda i: p0[i])],
-        "predicted_after": labels[max(range(len(p1)), key=lambda i: p1[i])],
+        "kind": p0["kind"],
+        "labels": p0["labels"],
+        "before": p0["values"],
+        "after": p1["values"],
+        "change": [y - x for x, y in zip(p0["values"], p1["values"], strict=True)],
+        "predicted_before": p0["predicted"],
+        "predicted_after": p1["predicted"],
     }

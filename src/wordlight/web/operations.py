@@ -35,6 +35,7 @@ def explain(
         body.faithfulness,
         # a job runs on its own engine call, reporting to it; a plain request is batched
         progress=progress if isinstance(progress, Progress) else None,
+        threshold=body.label_threshold,
     )
     progress(1, 1, "done")
     return view
@@ -44,7 +45,7 @@ def compare(
     state: AppState, body: schemas.CompareRequest, progress: ProgressFn = _no_progress
 ) -> dict[str, Any]:
     runs = [(r.model, r.method, r.params) for r in body.runs]
-    return compare_runs(state, runs, body.text, body.target, progress)
+    return compare_runs(state, runs, body.text, body.target, progress, body.label_threshold)
 
 
 def layers(
@@ -59,7 +60,8 @@ def diff(
     views = []
     for i, text in enumerate((body.before, body.after)):
         progress(i, 2, ("before", "after")[i])
-        views.append(explain_view(state, body.model, body.method, body.params, text, body.target))
+        views.append(explain_view(state, body.model, body.method, body.params, text, body.target,
+                                  threshold=body.label_threshold))  # fmt: skip
     progress(2, 2, "done")
     if (
         body.target is None
@@ -68,7 +70,7 @@ def diff(
         # the prediction flipped: explain the edited text towards the class explained before
         views[1] = explain_view(
             state, body.model, body.method, body.params, body.after,
-            views[0]["explanation"]["target"],
+            views[0]["explanation"]["target"], threshold=body.label_threshold,
         )  # fmt: skip
     found = word_diff(views[0]["explanation"], views[1]["explanation"])
     return {"before": views[0], "after": views[1], **found}

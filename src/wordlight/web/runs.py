@@ -107,6 +107,9 @@ def _run_info(name: str, path: Path) -> dict[str, Any]:
             "SELECT count(*), count(DISTINCT row), any_value(labels), any_value(method), "
             "any_value(model_name) FROM rows"
         ).fetchone()
+        head = "classification"
+        if "head" in columns:  # older runs have no head column: classifiers
+            head = con.execute("SELECT any_value(head) FROM rows").fetchone()[0] or head
         true_labels = [
             r[0]
             for r in con.execute(
@@ -117,7 +120,7 @@ def _run_info(name: str, path: Path) -> dict[str, Any]:
         con.close()
     return {
         "name": name, "rows": int(rows), "texts": int(texts), "labels": list(labels or []),
-        "true_labels": true_labels, "method": method, "model": model,
+        "true_labels": true_labels, "method": method, "model": model, "head": head,
         "metrics": [m for m in METRICS if m in columns],
     }  # fmt: skip
 

@@ -10,6 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 Name = Field(min_length=1, max_length=100)
 ParamValue = int | float | bool | str | None
 Target = int | str | None
+# a multi-label model's predicted labels are those above it; it changes no score, only the
+# prediction's wording, so it is applied to cached explanations as they are shown
+Threshold = Field(0.5, ge=0.0, le=1.0, allow_inf_nan=False)
 
 
 class Strict(BaseModel):
@@ -85,6 +88,7 @@ class Rows(BaseModel):
 class PredictRequest(Strict):
     model: str = Name
     text: str = Field(max_length=1_000_000)
+    label_threshold: float = Threshold
 
 
 class Prediction(BaseModel):
@@ -106,6 +110,7 @@ class ExplainRequest(Strict):
     params: dict[str, ParamValue] = Field(default_factory=dict, max_length=32)
     target: Target = None
     faithfulness: bool = False
+    label_threshold: float = Threshold
 
 
 class ExplainView(BaseModel):
@@ -127,6 +132,7 @@ class CompareRequest(Strict):
     text: str = Field(max_length=1_000_000)
     runs: list[Run] = Field(min_length=1, max_length=16)
     target: Target = None
+    label_threshold: float = Threshold
 
 
 class Agreement(BaseModel):
@@ -168,6 +174,7 @@ class DiffRequest(Strict):
     after: str = Field(max_length=1_000_000)
     params: dict[str, ParamValue] = Field(default_factory=dict, max_length=32)
     target: Target = None
+    label_threshold: float = Threshold
 
 
 class DiffSide(BaseModel):
@@ -183,6 +190,7 @@ class DiffRow(BaseModel):
 
 
 class PredictionChange(BaseModel):
+    kind: Literal["distribution", "labels", "value"]  # as in Prediction
     labels: list[str]
     before: list[float]
     after: list[float]
@@ -241,6 +249,7 @@ class RunInfo(BaseModel):
     method: str | None
     model: str | None
     metrics: list[str]  # faithfulness columns this run has
+    head: str = "classification"  # the model's head: how the page words the rows
 
 
 class RunRow(BaseModel):

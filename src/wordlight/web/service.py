@@ -116,17 +116,19 @@ def _runner(
     return run
 
 
-def prediction(explanation: Mapping[str, Any]) -> dict[str, Any]:
+def prediction(explanation: Mapping[str, Any], threshold: float | None = None) -> dict[str, Any]:
     """The model's answer as the page shows it (from ``Explanation.to_dict()``). ``kind`` picks
     the renderer on the page, by the model's head: "distribution" (classes: ``values`` sum to
     one), "labels" (multi-label: each label's own sigmoid probability; ``predicted_labels`` are
     those above ``threshold``) or "value" (regression: ``value``, no class, no probability).
     ``predicted`` and ``summary`` are worded as every other view words them
-    (:mod:`wordlight.viz.prediction`)."""
+    (:mod:`wordlight.viz.prediction`). ``threshold`` replaces the explanation's label threshold."""
     from wordlight.results import Explanation
     from wordlight.viz.prediction import predicted_text, prediction_line
 
     e = Explanation.from_dict(explanation)
+    if threshold is not None:
+        e = e.with_label_threshold(threshold)
     kind = {"multi_label": "labels", "regression": "value"}.get(e.head, "distribution")
     return {
         "kind": kind,
@@ -141,9 +143,12 @@ def prediction(explanation: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def predict(state: AppState, model: str, texts: Sequence[str]) -> list[dict[str, Any]]:
+def predict(
+    state: AppState, model: str, texts: Sequence[str], threshold: float = 0.5
+) -> list[dict[str, Any]]:
     """Class probabilities of texts (the forward pass of the cheapest method, cached)."""
-    return [prediction(e) for e in explain_texts(state, model, "saliency", {}, texts)]
+    found = explain_texts(state, model, "saliency", {}, texts)
+    return [prediction(e, threshold) for e in found]
 
 
 def faithfulness(state: AppState, model: str, explanations: Sequence[Mapping[str, Any]]) -> list:
@@ -170,10 +175,13 @@ def explain_view(
     target: str | int | None = None,
     with_faithfulness: bool = False,
     progress: ProgressFn | None = None,
+    threshold: float = 0.5,
 ) -> dict[str, Any]:
     """Everything the page shows for one method on one text. With ``progress`` (a job), the
-    text runs on its own with the engine reporting to it (and cancelling through it)."""
-    explanation = explain_texts(state, model, method, params, [text], target, progress)[0]
+    text runs on its own with the engine reporting to it (and cancelling through it).
+    ``threshold``: a multi-label model's label threshold (the cached scores do not depend on it)."""
+    found = explain_texts(state, model, method, params, [text], target, progress)[0]
+    explanation = {**found, "label_threshold": threshold}  # a copy: the cache keeps its own
     return {
         "model": model,
         "method": method,
@@ -190,6 +198,7 @@ def compare(
     text: str,
     target: str | int | None = None,
     progress: ProgressFn = _no_progress,
+    threshold: float = 0.5,
 ) -> dict[str, Any]:
     """Each (model, method, params) on the same text with its faithfulness badge, and the
     Spearman rank correlation of every pair's word scores."""
@@ -201,7 +210,8 @@ def compare(
     views = []
     for i, (model, method, params) in enumerate(runs):
         progress(i, len(runs), f"{model}: {method}")
-        views.append(explain_view(state, model, method, params, text, target, True))
+        views.append(explain_view(state, model, method, params, text, target, True,
+                                  threshold=threshold))  # fmt: skip
     progress(len(runs), len(runs), "done")
     names = [f"{v['model']}: {v['method']}" for v in views]
     matrix = [[rank_agreement(a["explanation"], b["explanation"]) for b in views] for a in views]

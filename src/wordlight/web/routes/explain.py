@@ -30,7 +30,8 @@ router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 
 @router.post("/predict", response_model=Prediction)
 def predict(request: Request, body: PredictRequest) -> Any:
-    return predict_texts(request.app.state.wordlight, body.model, [body.text])[0]
+    state = request.app.state.wordlight
+    return predict_texts(state, body.model, [body.text], body.label_threshold)[0]
 
 
 @router.post("/explain", response_model=ExplainView)

@@ -94,7 +94,7 @@ const layerMethodByName = (name) => S.layerMethods.find((m) => m.name === name);
 // --- running --------------------------------------------------------------------------------
 function base() {
   return { model: $("model").value, method: $("method").value, text: $("text").value,
-           params: readForm($("params")) };
+           params: readForm($("params")), label_threshold: S.threshold };
 }
 
 async function run(view) {
@@ -119,7 +119,7 @@ async function run(view) {
         }
       }
       if (!runs.length) { showError("tick at least one method to compare"); return; }
-      result = await runJob("compare", { text: b.text, runs });
+      result = await runJob("compare", { text: b.text, runs, label_threshold: b.label_threshold });
       if (result) renderCompare(result);
     } else if (view === "layers") {
       result = await runJob("layers", { model: b.model, method: $("layer-method").value, text: b.text,
@@ -128,7 +128,8 @@ async function run(view) {
     } else if (view === "edit") {
       const after = $("edited").value;
       if (!after.trim()) { showError("write the edited text first"); return; }
-      result = await runJob("diff", { model: b.model, method: b.method, before: b.text, after, params: b.params });
+      result = await runJob("diff", { model: b.model, method: b.method, before: b.text, after, params: b.params,
+                                      label_threshold: b.label_threshold });
       if (result) renderDiff(result);
     }
     if (result) {
@@ -246,6 +247,7 @@ function saveUrl() {
     if ($("compare-model2").value) q.set("model2", $("compare-model2").value);
   }
   if (level() !== "word") q.set("level", level());
+  if (S.threshold !== 0.5) q.set("threshold", String(S.threshold));
   history.replaceState(null, "", `${location.pathname}?${q}`);
 }
 
@@ -277,6 +279,8 @@ async function restoreUrl() {
     $("text").value = q.get("text");
   }
   if (q.get("edited") !== null) $("edited").value = q.get("edited");
+  const t = Number(q.get("threshold"));
+  if (q.get("threshold") !== null && t >= 0 && t <= 1) S.threshold = t;
   const view = ["explain", "compare", "layers", "edit"].includes(q.get("view")) ? q.get("view") : "explain";
   showView(view);
   if ($("text").value.trim()) await run(view);

@@ -34,6 +34,15 @@ function fillRunFilters() {
   for (const th of $("run-rows").querySelectorAll(".metric-col")) {
     th.classList.toggle("hidden", !info.metrics.includes(th.getAttribute("data-sort")));
   }
+  const heads = {  // the columns' words by the model's head (a value has no class and no p)
+    regression: ["value", "", "words (green: raising the value, red: lowering it)"],
+    multi_label: ["top label", "its p", "words (green: towards the explained label)"],
+  };
+  const [pred, p, words] = heads[info.head] || ["predicted", "p", "words (green: towards the explained class)"];
+  $("rh-pred").textContent = pred; $("rh-p").textContent = p; $("rh-words").textContent = words;
+  $("rh-pred").setAttribute("data-sort", info.head === "regression" ? "confidence" : "predicted_label");
+  $("rh-p").classList.toggle("hidden", info.head === "regression");
+  $("rf-correct").disabled = info.head === "regression";
   $("run-info").textContent = `${info.rows} rows over ${info.texts} texts · ${info.method || "?"} on ${info.model || "?"}`;
 }
 
@@ -66,10 +75,12 @@ async function loadRunRows(push = true) {
     const found = await api(`/runs/${encodeURIComponent(name)}/rows?${runQuery()}`);
     R.total = found.total;
     const info = runInfo(name);
+    const value = info && info.head === "regression";  // the predicted value, not a class and its p
     const body = clear($("run-rows").querySelector("tbody"));
     for (const r of found.rows) {
       const cells = [el("td", { class: "num", text: r.row }), el("td", { text: r.true_label ?? "–" }),
-        el("td", { text: r.predicted_label ?? "–" }), el("td", { class: "num", text: fmt(r.confidence, 3) }),
+        value ? el("td", { class: "num", text: fmt(r.confidence, 3) }) : el("td", { text: r.predicted_label ?? "–" }),
+        el("td", { class: value ? "num hidden" : "num", text: fmt(r.confidence, 3) }),
         el("td", { class: "num", text: fmt(r.completeness_delta === null ? null : Math.abs(r.completeness_delta), 4) })];
       for (const m of ["comprehensiveness", "sufficiency"]) {
         if (info && info.metrics.includes(m)) cells.push(el("td", { class: "num", text: fmt(r[m], 3) }));

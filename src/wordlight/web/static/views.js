@@ -4,7 +4,8 @@
 
 const $ = (id) => document.getElementById(id);
 const S = { view: "explain", methods: [], layerMethods: [], models: [], datasets: [],
-            result: null, kind: null, job: null, sort: { key: "i", dir: 1 }, row: null };
+            result: null, kind: null, job: null, sort: { key: "i", dir: 1 }, row: null,
+            threshold: 0.5 };  // a multi-label model's label threshold (the server words by it)
 const DEFAULT_COMPARE = ["saliency", "gradient_x_input", "integrated_gradients"];
 const PALETTE = ["#2457a6", "#c0392b", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d",
                  "#f39c12", "#2c3e50", "#e84393"];
@@ -15,7 +16,7 @@ function el(tag, attrs, ...children) {
     if (v === undefined || v === null) continue;
     if (k === "class") node.className = v;
     else if (k === "text") node.textContent = String(v);
-    else if (k.startsWith("data-")) node.setAttribute(k, String(v));
+    else if (k.startsWith("data-") || k.startsWith("aria-")) node.setAttribute(k, String(v));
     else node[k] = v;
   }
   for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
@@ -90,7 +91,15 @@ const PREDICTION = {
     box.append(el("div", { text: `Predicted: ${p.predicted}` }), probabilityBars(p));
   },
   labels(box, p) {  // multi-label: each label's own sigmoid probability, not a distribution
+    const input = el("input", { id: "label-threshold", type: "number", min: "0", max: "1", step: "0.05",
+                                value: String(p.threshold), "aria-label": "label threshold" });
+    input.addEventListener("change", () => {  // the scores are cached: the rerun only rewords
+      const t = Number(input.value);
+      if (input.value === "" || !(t >= 0 && t <= 1)) { showError("the label threshold must lie in [0, 1]"); return; }
+      S.threshold = t; run(S.view);
+    });
     box.append(el("div", { text: `Predicted labels (probability above ${fmt(p.threshold)}): ${p.predicted}` }),
+               el("label", { class: "muted" }, "threshold ", input),
                probabilityBars(p),
                el("div", { class: "muted", text: "each label's own probability; they need not sum to one" }));
   },
@@ -236,9 +245,14 @@ function renderDiff(data) {
   const p = data.prediction;
   const box = clear($("diff-prediction"));
   const iB = p.labels.indexOf(p.predicted_before), iA = p.labels.indexOf(p.predicted_after);
-  box.append(el("p", { id: "diff-summary",
-    text: `Prediction: ${p.predicted_before} (${fmt(p.before[iB])}) → ${p.predicted_after} (${fmt(p.after[iA])})` }));
-  const t = el("table", {}, el("tr", {}, el("th", { text: "class" }), el("th", { text: "before" }),
+  const summary = {  // by the model's head, as the other views word it
+    distribution: () => `Prediction: ${p.predicted_before} (${fmt(p.before[iB])}) → ${p.predicted_after} (${fmt(p.after[iA])})`,
+    labels: () => `Predicted labels: ${p.predicted_before} → ${p.predicted_after}`,
+    value: () => `Predicted value: ${fmt(p.before[0])} → ${fmt(p.after[0])}`,
+  }[p.kind] || (() => "");
+  box.append(el("p", { id: "diff-summary", text: summary() }));
+  const head = { distribution: "class", labels: "label (probability)", value: "output" }[p.kind] || "class";
+  const t = el("table", {}, el("tr", {}, el("th", { text: head }), el("th", { text: "before" }),
                                el("th", { text: "after" }), el("th", { text: "change" })));
   p.labels.forEach((l, i) => t.append(el("tr", {}, el("td", { text: l }), el("td", { class: "num", text: fmt(p.before[i]) }),
     el("td", { class: "num", text: fmt(p.after[i]) }), el("td", { class: "num", text: (p.change[i] >= 0 ? "+" : "") + fmt(p.change[i]) }))));
