@@ -140,16 +140,18 @@ def resume(args: argparse.Namespace, tmp: Path) -> None:
     """Uninterrupted vs killed at 50% + resumed, in wall time and in CPU time (the CPU time of
     the processes is what a loaded machine does not inflate; read it with --threads 1)."""
     file = write_input(corpus(args.resume_n), tmp / "resume.parquet")
-    whole, whole_cpu, _ = child(cli_args(file, tmp / "whole", args, args.rss_method, []))
-    argv = cli_args(file, tmp / "killed", args, args.rss_method, [])
+    params = args.param or []
+    whole, whole_cpu, _ = child(cli_args(file, tmp / "whole", args, args.rss_method, params))
+    argv = cli_args(file, tmp / "killed", args, args.rss_method, params)
     killed, killed_cpu, _ = child(argv, kill_after=whole * 0.5)
     done = len(list((tmp / "killed" / "shards").glob("*.parquet")))
     resumed, resumed_cpu, _ = child(argv)
     one = write_input(corpus(1), tmp / "one.parquet")  # the fixed cost of a start: a 1-text run
-    start, start_cpu, _ = child(cli_args(one, tmp / "one", args, args.rss_method, []))
+    start, start_cpu, _ = child(cli_args(one, tmp / "one", args, args.rss_method, params))
     chunks = -(-args.resume_n // args.chunk)
     print(
-        f"\nresume: {args.resume_n} texts ({args.rss_method}, chunks of {args.chunk}), killed "
+        f"\nresume: {args.resume_n} texts ({args.rss_method} {' '.join(params)}, chunks of "
+        f"{args.chunk}), killed "
         f"at 50% of the uninterrupted time ({done} of {chunks} shards done), then resumed"
     )
     for name, a, b, c, fixed in (
@@ -173,6 +175,8 @@ def main() -> None:
     p.add_argument("--actors", type=int, default=2, help="Ray actors (0: skip Ray)")
     p.add_argument("--rss", default="1000,10000", help="corpus sizes for peak RSS")
     p.add_argument("--rss-method", default="saliency", help="method of the RSS and resume runs")
+    p.add_argument("--param", "-p", action="append",
+                   help="KEY=VALUE for the resume runs' method, e.g. -p n_steps=auto")  # fmt: skip
     p.add_argument("--resume-n", type=int, default=2000)
     p.add_argument("--only", choices=("throughput", "rss", "resume"))
     p.add_argument("--threads", type=int, help="torch threads (default: torch's own choice)")
