@@ -152,6 +152,34 @@ def linear_model():
     return linear_bag_classifier()
 
 
+def pad_baseline(tok, text: str):
+    """``(input_ids, attention_mask, baseline_ids, special)`` of one text: the baseline keeps the
+    special tokens (``special``, a bool mask) and puts [PAD] everywhere else (what wordlight's
+    ``baseline="pad"`` does), for reference runs of Captum."""
+    enc = tok(text, return_tensors="pt")
+    ids, mask = enc["input_ids"], enc["attention_mask"]
+    special = torch.tensor(
+        tok.get_special_tokens_mask(ids[0].tolist(), already_has_special_tokens=True)
+    )
+    baseline = torch.where(special.bool(), ids[0], torch.tensor(tok.pad_token_id)).unsqueeze(0)
+    return ids, mask, baseline, special.bool()
+
+
+def bendy_bert(seed: int, num_labels: int = 2):
+    """(model, tokenizer): a tiny BERT with large weights (initializer_range 0.5): its softmax
+    bends sharply along the IG path and token scores of opposite sign cancel in the sum (the hard
+    case for ``n_steps="auto"``)."""
+    import transformers as tf
+
+    torch.manual_seed(seed)
+    cfg = tf.BertConfig(
+        vocab_size=len(BERT_VOCAB), max_position_embeddings=64, hidden_size=16,
+        num_hidden_layers=2, num_attention_heads=2, intermediate_size=32, num_labels=num_labels,
+        initializer_range=0.5,
+    )  # fmt: skip
+    return tf.BertForSequenceClassification(cfg).eval(), bert_tokenizer()
+
+
 def tiny_bert_head(problem_type: str | None, num_labels: int, seed: int = 0):
     """(model, tokenizer): a seeded tiny BERT whose config says what its head means."""
     import transformers as tf

@@ -6,19 +6,14 @@ import numpy as np
 import pytest
 import torch
 
-from tests.conftest import BERT_VOCAB, TEXTS, bert_tokenizer, tiny_hf
+from tests.conftest import TEXTS, bendy_bert, pad_baseline, tiny_hf
 from wordlight import GradientXInput, IntegratedGradients, load_model
 
 captum_attr = pytest.importorskip("captum.attr")
 
 
 def _captum_layer_ig(model, tok, text, target, n_steps, rule):
-    enc = tok(text, return_tensors="pt")
-    ids, mask = enc["input_ids"], enc["attention_mask"]
-    special = torch.tensor(
-        tok.get_special_tokens_mask(ids[0].tolist(), already_has_special_tokens=True)
-    )
-    baseline = torch.where(special.bool(), ids[0], torch.tensor(tok.pad_token_id)).unsqueeze(0)
+    ids, mask, baseline, special = pad_baseline(tok, text)
 
     def forward(input_ids, attention_mask):
         return torch.softmax(model(input_ids=input_ids, attention_mask=attention_mask).logits, -1)
@@ -28,7 +23,7 @@ def _captum_layer_ig(model, tok, text, target, n_steps, rule):
         ids, baselines=baseline, target=target, additional_forward_args=(mask,),
         n_steps=n_steps, method=rule,
     )  # fmt: skip
-    return attr.sum(-1)[0][~special.bool()].detach().numpy()
+    return attr.sum(-1)[0][~special].detach().numpy()
 
 
 @pytest.mark.parametrize("arch", ["bert", "distilbert", "roberta"])
@@ -60,26 +55,12 @@ def test_gradient_x_input_equals_captum():
     np.testing.assert_allclose(exp.scores, ref, atol=1e-6)
 
 
-def _bendy_bert(seed: int):
-    """A tiny BERT with large weights (initializer_range 0.5): its softmax bends sharply along
-    the path and token scores of opposite sign cancel in the sum (the hard case for auto)."""
-    import transformers as tf
-
-    torch.manual_seed(seed)
-    cfg = tf.BertConfig(
-        vocab_size=len(BERT_VOCAB), max_position_embeddings=64, hidden_size=16,
-        num_hidden_layers=2, num_attention_heads=2, intermediate_size=32, num_labels=3,
-        initializer_range=0.5,
-    )  # fmt: skip
-    return tf.BertForSequenceClassification(cfg).eval(), bert_tokenizer()
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_auto_is_within_its_token_error_of_captum_at_128_steps(seed):
     """n_steps="auto" against Captum's own numbers: every token of every text is within the
     reported max_token_error (the estimate bounds the true error) and within 1% of
     max(|f(x) - f(x')|, max_i |score_i|), Captum's 128-point Gauss-Legendre run the truth."""
-    model, tok = _bendy_bert(seed)
+    model, tok = bendy_bert(seed, num_labels=3)
     clf = load_model(model, tok)
     for target in (0, 2):
         exps = IntegratedGradients(n_steps="auto").explain(clf, TEXTS, target=target)

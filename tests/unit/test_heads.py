@@ -14,7 +14,7 @@ import pytest
 import torch
 
 import wordlight
-from tests.conftest import TEXTS, WORDS, LinearBag, tiny_bert_head, tiny_hf
+from tests.conftest import TEXTS, WORDS, LinearBag, pad_baseline, tiny_bert_head, tiny_hf
 from wordlight import (
     GradientXInput,
     Information,
@@ -46,12 +46,7 @@ def multi_label():
 
 
 def _captum_ig(model, tok, text, target, output_fn, n_steps=17):
-    enc = tok(text, return_tensors="pt")
-    ids, mask = enc["input_ids"], enc["attention_mask"]
-    special = torch.tensor(
-        tok.get_special_tokens_mask(ids[0].tolist(), already_has_special_tokens=True)
-    )
-    baseline = torch.where(special.bool(), ids[0], torch.tensor(tok.pad_token_id)).unsqueeze(0)
+    ids, mask, baseline, special = pad_baseline(tok, text)
 
     def forward(input_ids, attention_mask):
         return output_fn(model(input_ids=input_ids, attention_mask=attention_mask).logits)
@@ -61,7 +56,7 @@ def _captum_ig(model, tok, text, target, output_fn, n_steps=17):
         ids, baselines=baseline, target=target, additional_forward_args=(mask,),
         n_steps=n_steps, method="gausslegendre",
     )  # fmt: skip
-    return attr.sum(-1)[0][~special.bool()].detach().numpy()
+    return attr.sum(-1)[0][~special].detach().numpy()
 
 
 def _raw(model, tok, text):

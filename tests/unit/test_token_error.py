@@ -9,6 +9,7 @@ import pytest
 import torch
 from torch import nn
 
+from tests.conftest import bendy_bert
 from wordlight import (
     Explanation,
     IntegratedGradients,
@@ -25,25 +26,9 @@ from wordlight.viz.terminal import header
 TEXTS = ["a bad film , truly awful and dull", "the movie was good but the film was bad"]
 
 
-def bendy_bert(seed: int):
-    """A tiny BERT with large weights (initializer_range 0.5): its softmax bends sharply along
-    the IG path and token attributions of opposite sign cancel in the sum."""
-    import transformers as tf
-
-    from tests.conftest import BERT_VOCAB, bert_tokenizer
-
-    torch.manual_seed(seed)
-    cfg = tf.BertConfig(
-        vocab_size=len(BERT_VOCAB), max_position_embeddings=64, hidden_size=16,
-        num_hidden_layers=2, num_attention_heads=2, intermediate_size=32, num_labels=2,
-        initializer_range=0.5,
-    )  # fmt: skip
-    return load_model(tf.BertForSequenceClassification(cfg).eval(), bert_tokenizer())
-
-
 @pytest.fixture(scope="module")
 def models():
-    return [bendy_bert(1), bendy_bert(2)]
+    return [load_model(*bendy_bert(1)), load_model(*bendy_bert(2))]
 
 
 def _scale(reference: Explanation) -> float:
