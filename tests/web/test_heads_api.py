@@ -126,3 +126,17 @@ def test_the_edit_diff_words_a_regression_value_and_labels(client, heads):
         assert d["kind"] == kind
         np.testing.assert_allclose(d["before"], want0, atol=1e-5)
         np.testing.assert_allclose(d["change"], want1 - want0, atol=1e-5)
+
+
+def test_the_layers_view_keeps_the_label_threshold(client, heads):
+    from wordlight import LayerExplanation
+
+    sig = 1 / (1 + np.exp(-_raw(heads["ml"], TEXT)))
+    low = float(sig.min()) * 0.9
+    req = {"model": "ml", "method": "layer_integrated_gradients", "text": TEXT,
+           "params": {"n_steps": 4}, "label_threshold": low}  # fmt: skip
+    for threshold in (low, 0.5):  # the second comes from the cache
+        body = client.post("/api/v1/layers", json={**req, "label_threshold": threshold}).json()
+        le = LayerExplanation.from_dict(body["layers"])
+        on = tuple(f"label_{i}" for i, s in enumerate(sig) if s > threshold)
+        assert le.label_threshold == pytest.approx(threshold) and le.predicted_labels == on

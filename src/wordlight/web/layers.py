@@ -31,8 +31,11 @@ def layer_view(
     text: str,
     target: str | int | None = None,
     progress: ProgressFn = _no_progress,
+    threshold: float = 0.5,
 ) -> dict[str, Any]:
-    """``{"layers": LayerExplanation.to_dict(), "curves": {"words", "layers", "values"}}``."""
+    """``{"layers": LayerExplanation.to_dict(), "curves": {"words", "layers", "values"}}``;
+    ``threshold``, a multi-label model's label threshold, is set on a copy (the scores do not
+    depend on it, so the cache keeps one entry)."""
     from wordlight import explain_layers
 
     cls = method_class(method, layers=True)
@@ -42,7 +45,7 @@ def layer_view(
     key = ("layers", cache_key(model, method, values, target), text)
     hit = state.cache.get(key)
     if hit is not None:
-        return dict(hit)
+        return _with_threshold(hit, threshold)
     rows = cls(**values).resolve_layers(_layered(classifier))
     parts = []
     for i, layer in enumerate(rows):
@@ -56,7 +59,11 @@ def layer_view(
     joined = _join(parts)
     view = {"model": model, "method": method, "layers": joined.to_dict(), "curves": curves(joined)}
     state.cache.put(key, view)
-    return view
+    return _with_threshold(view, threshold)
+
+
+def _with_threshold(view: Mapping[str, Any], threshold: float) -> dict[str, Any]:
+    return {**view, "layers": {**view["layers"], "label_threshold": threshold}}
 
 
 def _layered(classifier: Any) -> Any:

@@ -51,7 +51,8 @@ def compare(
 def layers(
     state: AppState, body: schemas.LayersRequest, progress: ProgressFn = _no_progress
 ) -> dict[str, Any]:
-    return layer_view(state, body.model, body.method, body.params, body.text, body.target, progress)
+    return layer_view(state, body.model, body.method, body.params, body.text, body.target, progress,
+                      body.label_threshold)  # fmt: skip
 
 
 def diff(

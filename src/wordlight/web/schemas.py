@@ -152,6 +152,7 @@ class LayersRequest(Strict):
     text: str = Field(max_length=1_000_000)
     params: dict[str, ParamValue] = Field(default_factory=dict, max_length=32)
     target: Target = None
+    label_threshold: float = Threshold
 
 
 class Curves(BaseModel):

@@ -123,7 +123,7 @@ async function run(view) {
       if (result) renderCompare(result);
     } else if (view === "layers") {
       result = await runJob("layers", { model: b.model, method: $("layer-method").value, text: b.text,
-                                        params: readForm($("layer-params")) });
+                                        params: readForm($("layer-params")), label_threshold: b.label_threshold });
       if (result) renderLayers(result);
     } else if (view === "edit") {
       const after = $("edited").value;
