@@ -152,6 +152,21 @@ def linear_model():
     return linear_bag_classifier()
 
 
+def two_heads() -> dict:
+    """{"reg": a regression BERT, "ml": a 3-label multi-label BERT}, as (model, tokenizer)."""
+    return {
+        "reg": tiny_bert_head("regression", 1, seed=5),
+        "ml": tiny_bert_head("multi_label_classification", 3, seed=6),
+    }
+
+
+def raw_outputs(pair, text: str):
+    """The head's raw outputs (logits or value) of one text, as float64 numpy."""
+    model, tok = pair
+    with torch.no_grad():
+        return model(**tok(text, return_tensors="pt")).logits[0].double().numpy()
+
+
 def pad_baseline(tok, text: str):
     """``(input_ids, attention_mask, baseline_ids, special)`` of one text: the baseline keeps the
     special tokens (``special``, a bool mask) and puts [PAD] everywhere else (what wordlight's

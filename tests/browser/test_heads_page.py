@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
 from tests.batch.helpers import texts, write_jsonl
 from tests.browser.conftest import serve
 from tests.browser.test_page import TIMEOUT, open_page
-from tests.conftest import TEXTS, tiny_bert_head
+from tests.conftest import TEXTS, raw_outputs, two_heads
 
 pytestmark = pytest.mark.browser
 TEXT = TEXTS[3]
@@ -19,10 +18,7 @@ TEXT = TEXTS[3]
 
 @pytest.fixture(scope="module")
 def heads():
-    return {
-        "ml": tiny_bert_head("multi_label_classification", 3, seed=6),
-        "reg": tiny_bert_head("regression", 1, seed=5),
-    }
+    return two_heads()
 
 
 @pytest.fixture(scope="module")
@@ -41,12 +37,6 @@ def heads_url(heads, tmp_path_factory):
     app.state.wordlight.close()
 
 
-def _raw(pair, text: str) -> np.ndarray:
-    model, tok = pair
-    with torch.no_grad():
-        return model(**tok(text, return_tensors="pt")).logits[0].double().numpy()
-
-
 def _bold_labels(page) -> list[str]:
     return page.eval_on_selector_all(
         "#prediction .pred span.truth", "els => els.map(e => e.textContent)"
@@ -54,7 +44,7 @@ def _bold_labels(page) -> list[str]:
 
 
 def test_the_threshold_control_rewords_the_predicted_labels(page, heads_url, heads, shot):
-    sig = 1 / (1 + np.exp(-_raw(heads["ml"], TEXT)))
+    sig = 1 / (1 + np.exp(-raw_outputs(heads["ml"], TEXT)))
     open_page(page, heads_url)
     page.select_option("#model", "ml")
     page.select_option("#method", "saliency")
@@ -77,7 +67,7 @@ def test_the_threshold_control_rewords_the_predicted_labels(page, heads_url, hea
 
 def test_the_edit_diff_of_a_regression_model_shows_the_value(page, heads_url, heads):
     after = TEXTS[0]
-    v0, v1 = float(_raw(heads["reg"], TEXT)[0]), float(_raw(heads["reg"], after)[0])
+    v0, v1 = float(raw_outputs(heads["reg"], TEXT)[0]), float(raw_outputs(heads["reg"], after)[0])
     open_page(page, heads_url)
     page.select_option("#model", "reg")
     page.select_option("#method", "saliency")
@@ -106,5 +96,5 @@ def test_the_runs_view_of_a_regression_run_shows_values(page, heads_url, heads):
         "#run-rows tbody tr", "rs => rs.map(r => r.getAttribute('data-row'))"
     )
     assert len(rows) == 6 and all(cls != "wrong" for cls, _ in rows)
-    wanted = [float(_raw(heads["reg"], texts(6)[int(i)])[0]) for i in texts_shown]
+    wanted = [float(raw_outputs(heads["reg"], texts(6)[int(i)])[0]) for i in texts_shown]
     assert [float(v) for _, v in rows] == pytest.approx(wanted, abs=6e-4)

@@ -6,19 +6,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
-from tests.conftest import TEXTS, tiny_bert_head
+from tests.conftest import TEXTS, raw_outputs, two_heads
 
 TEXT = TEXTS[3]  # "awful"
 
 
 @pytest.fixture(scope="module")
 def heads():
-    return {
-        "reg": tiny_bert_head("regression", 1, seed=5),
-        "ml": tiny_bert_head("multi_label_classification", 3, seed=6),
-    }
+    return two_heads()
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +30,6 @@ def client(heads):
     app.state.wordlight.close()
 
 
-def _raw(pair, text: str) -> np.ndarray:
-    model, tok = pair
-    with torch.no_grad():
-        return model(**tok(text, return_tensors="pt")).logits[0].double().numpy()
-
-
 def _explain(client, model: str) -> dict:
     req = {"model": model, "method": "gradient_x_input", "text": TEXT}
     response = client.post("/api/v1/explain", json=req)
@@ -48,7 +38,7 @@ def _explain(client, model: str) -> dict:
 
 
 def test_a_regression_model_shows_its_value(client, heads):
-    value = float(_raw(heads["reg"], TEXT)[0])
+    value = float(raw_outputs(heads["reg"], TEXT)[0])
     body = _explain(client, "reg")
     p = body["prediction"]
     assert p["kind"] == "value" and p["value"] == pytest.approx(value, abs=1e-5)
@@ -62,7 +52,7 @@ def test_a_regression_model_shows_its_value(client, heads):
 
 
 def test_a_multi_label_model_shows_each_labels_sigmoid(client, heads):
-    sig = 1 / (1 + np.exp(-_raw(heads["ml"], TEXT)))
+    sig = 1 / (1 + np.exp(-raw_outputs(heads["ml"], TEXT)))
     on = [f"label_{i}" for i, s in enumerate(sig) if s > 0.5]
     assert 0 < len(on) < 3  # not the arg-max alone, not every label
     p = _explain(client, "ml")["prediction"]
@@ -85,7 +75,7 @@ def test_the_page_has_a_renderer_for_every_kind(client):
 
 
 def test_the_label_threshold_rewords_a_multi_label_prediction(client, heads):
-    sig = 1 / (1 + np.exp(-_raw(heads["ml"], TEXT)))
+    sig = 1 / (1 + np.exp(-raw_outputs(heads["ml"], TEXT)))
     # just below the smallest sigmoid, which is under 0.5 (above): every label is predicted
     low = float(sig.min()) * 0.9
     req = {"model": "ml", "method": "gradient_x_input", "text": TEXT, "label_threshold": low}
@@ -115,7 +105,7 @@ def test_the_edit_diff_words_a_regression_value_and_labels(client, heads):
     for model, kind in (("reg", "value"), ("ml", "labels")):
         req = {"model": model, "method": "saliency", "before": TEXT, "after": after}
         d = client.post("/api/v1/diff", json=req).json()["prediction"]
-        raw0, raw1 = _raw(heads[model], TEXT), _raw(heads[model], after)
+        raw0, raw1 = raw_outputs(heads[model], TEXT), raw_outputs(heads[model], after)
         if kind == "value":
             want0, want1 = raw0, raw1
             assert d["predicted_before"] == f"value: {raw0[0]:.2f}"
@@ -131,7 +121,7 @@ def test_the_edit_diff_words_a_regression_value_and_labels(client, heads):
 def test_the_layers_view_keeps_the_label_threshold(client, heads):
     from wordlight import LayerExplanation
 
-    sig = 1 / (1 + np.exp(-_raw(heads["ml"], TEXT)))
+    sig = 1 / (1 + np.exp(-raw_outputs(heads["ml"], TEXT)))
     low = float(sig.min()) * 0.9
     req = {"model": "ml", "method": "layer_integrated_gradients", "text": TEXT,
            "params": {"n_steps": 4}, "label_threshold": low}  # fmt: skip
