@@ -10,6 +10,8 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
+from wordlight.web.service import prediction
+
 
 def word_diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
     """Rows ``{"op", "before", "after", "change"}`` where before/after are ``{"word", "score"}``
@@ -50,8 +52,6 @@ def _prediction_change(before: Mapping[str, Any], after: Mapping[str, Any]) -> d
     """Each output before and after the edit, worded by the model's head (``kind`` as in
     :func:`wordlight.web.service.prediction`): a class, the labels above the threshold, or the
     value (regression)."""
-    from wordlight.web.service import prediction
-
     p0, p1 = prediction(before), prediction(after)
     return {
         "kind": p0["kind"],
