@@ -51,7 +51,7 @@ def test_regression_layer_views_print_the_value_and_no_probability(regression):
     facts = re.search(r"method layer_integrated_gradients[^<]*", page)
     assert facts is not None and shown in facts.group(0)
     assert not PROBABILITY.search(facts.group(0))
-    assert "towards a higher value" in page and "target class" not in page
+    assert "Green: raising the value; red: lowering the value" in page and "target" not in page
     table = render_layer_table(le)
     head_lines = "\n".join(table.splitlines()[:2])
     assert shown in head_lines and "-> the value" in head_lines

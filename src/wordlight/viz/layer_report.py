@@ -24,7 +24,7 @@ from wordlight.viz.layer_plots import (
     layer_names,
     profile_plot,
 )
-from wordlight.viz.prediction import prediction_parts
+from wordlight.viz.prediction import directions, prediction_parts
 
 _ESC = html.escape
 _CELL = (
@@ -90,13 +90,9 @@ def render_layer_report(
     items: Sequence[LayerExplanation] = (
         [results] if isinstance(results, LayerExplanation) else list(results)
     )
-    towards = (
-        "towards a higher value"
-        if items and all(r.head == "regression" for r in items)
-        else "towards the target class"
-    )
+    against, towards = directions(items)  # "raising the value" for regression models
     legend = (
-        f"Green: {towards}; red: against it; white: 0. Columns are the tokens "
+        f"Green: {towards}; red: {against}; white: 0. Columns are the tokens "
         "the model saw (special tokens in grey); rows are layers (emb = embedding output)."
     )
     body = "".join(_section(r, normalise, token) for r in items) or "<p>No results.</p>"

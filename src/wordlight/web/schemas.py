@@ -13,6 +13,8 @@ Target = int | str | None
 # a multi-label model's predicted labels are those above it; it changes no score, only the
 # prediction's wording, so it is applied to cached explanations as they are shown
 Threshold = Field(0.5, ge=0.0, le=1.0, allow_inf_nan=False)
+# how the page shows a model's answer, by its head (web.service.prediction)
+Kind = Literal["distribution", "labels", "value"]
 
 
 class Strict(BaseModel):
@@ -92,7 +94,7 @@ class PredictRequest(Strict):
 
 
 class Prediction(BaseModel):
-    kind: Literal["distribution", "labels", "value"]  # by the model's head
+    kind: Kind
     labels: list[str]
     values: list[float]
     predicted: str
@@ -191,7 +193,7 @@ class DiffRow(BaseModel):
 
 
 class PredictionChange(BaseModel):
-    kind: Literal["distribution", "labels", "value"]  # as in Prediction
+    kind: Kind
     labels: list[str]
     before: list[float]
     after: list[float]
